@@ -1,0 +1,193 @@
+# Shared by scripts/run.sh, scripts/test.sh and tests/integration/stack.sh:
+# install, build, and start/stop one local stack (MariaDB, worker pool,
+# nginx) whose state lives under $VAR. Source it; set VAR first.
+# shellcheck shell=bash
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CONFIG=${LLMAPI_CONFIG:-$ROOT/conf/app.ini}
+
+PACKAGES="build-essential autoconf autoconf-archive automake libtool pkg-config
+  libfcgi-dev libcgicc-dev libjansson-dev libjwt-dev libmysqlcppconn-dev
+  libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev
+  nginx mariadb-server mariadb-client curl"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# apt-get only when something is missing, so a second run is quick and offline.
+install_deps() {
+    local missing=() p
+    for p in $PACKAGES ${EXTRA_PACKAGES:-}; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}); run as root or install them"
+    say "installing ${missing[*]}"
+    apt-get update -q
+    # Debian's maintainer scripts would try to start nginx/MariaDB; we start our own.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    cd "$ROOT" || exit 1
+    [ -x configure ] || { say "autoreconf"; autoreconf -fi >/dev/null; }
+    [ -f Makefile ] || { say "configure ${CONFIGURE_FLAGS:-}"; ./configure ${CONFIGURE_FLAGS:-} >/dev/null; }
+    say "make"
+    make -j"$(nproc)" >/dev/null || { make; die "build failed"; }
+}
+
+# A random secret kept under $VAR/secrets/NAME, made on first use; prints
+# its value. Returns 1 when it was just made (call it outside $(...) for that).
+ensure_secret() {
+    local f=$VAR/secrets/$1
+    [ -s "$f" ] && return 0
+    mkdir -p "$VAR/secrets" && chmod 700 "$VAR/secrets"
+    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$f")
+    return 1
+}
+secret() { ensure_secret "$1" || true; cat "$VAR/secrets/$1"; }
+
+# ---- MariaDB: a private server on a unix socket under $VAR/mysql ----------
+DB_SOCK() { echo "$VAR/mysql/mysqld.sock"; }
+mysql_root() { mariadb --no-defaults -S "$(DB_SOCK)" -uroot "$@"; }
+
+db_start() {
+    local d=$VAR/mysql
+    if [ ! -d "$d/mysql" ]; then
+        say "initializing MariaDB data directory in $d"
+        mkdir -p "$d"
+        mariadb-install-db --no-defaults --datadir="$d" --user=root --skip-test-db \
+            --auth-root-authentication-method=socket >"$VAR/log/mariadb-install.log" 2>&1 \
+            || die "mariadb-install-db failed, see $VAR/log/mariadb-install.log"
+    fi
+    if mysql_root -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+    mariadbd --no-defaults --datadir="$d" --user=root --socket="$(DB_SOCK)" --pid-file="$d/mysqld.pid" \
+        --skip-networking --skip-name-resolve --log-error="$VAR/log/mariadb.log" \
+        --innodb-buffer-pool-size=64M --max-connections=500 >/dev/null 2>&1 &
+    local i
+    for i in $(seq 1 100); do
+        mysql_root -e 'SELECT 1' >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    die "MariaDB did not start, see $VAR/log/mariadb.log"
+}
+
+db_stop() {
+    [ -S "$(DB_SOCK)" ] || return 0
+    mariadb-admin --no-defaults -S "$(DB_SOCK)" -uroot shutdown >/dev/null 2>&1 || true
+}
+
+# Database, application user (password from $VAR/secrets), migrations.
+db_setup() {
+    local name=${LLMAPI_DATABASE_NAME:-llm_api} user=${LLMAPI_DATABASE_USER:-llm_api}
+    mysql_root <<SQL
+CREATE DATABASE IF NOT EXISTS \`$name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$LLMAPI_DATABASE_PASSWORD';
+ALTER USER '$user'@'localhost' IDENTIFIED BY '$LLMAPI_DATABASE_PASSWORD';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$name\`.* TO '$user'@'localhost';
+SQL
+    migrate "$name"
+}
+
+# Applies sql/NNN_*.sql in order, once each, recorded in schema_migrations.
+migrate() {
+    local db=$1 f v
+    mysql_root "$db" -e "CREATE TABLE IF NOT EXISTS schema_migrations (
+        version VARCHAR(191) NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL)"
+    for f in "$ROOT"/sql/[0-9]*.sql; do
+        v=$(basename "$f" .sql)
+        [ -n "$(mysql_root "$db" -N -e "SELECT 1 FROM schema_migrations WHERE version = '$v'")" ] && continue
+        mysql_root "$db" < "$f" || die "migration $v failed"
+        mysql_root "$db" -e "INSERT INTO schema_migrations (version, applied_at) VALUES ('$v', UTC_TIMESTAMP(6))"
+        say "applied migration $v"
+    done
+}
+
+# ---- the worker pool and nginx --------------------------------------------
+# The environment the daemon runs with: the local database and secrets.
+export_runtime_env() {
+    mkdir -p "$VAR/run" "$VAR/log"
+    export LLMAPI_DATABASE_SOCKET=$(DB_SOCK)
+    export LLMAPI_DATABASE_PASSWORD=${LLMAPI_DATABASE_PASSWORD:-$(secret db_password)}
+    export LLMAPI_SERVER_SOCKET=${LLMAPI_SERVER_SOCKET:-$VAR/run/fcgi.sock}
+    if [ -z "${LLMAPI_JWT_SECRET:-}" ]; then
+        ensure_secret jwt_secret || say "generated a JWT secret in $VAR/secrets/jwt_secret (set LLMAPI_JWT_SECRET to use your own)"
+        LLMAPI_JWT_SECRET=$(cat "$VAR/secrets/jwt_secret")
+        export LLMAPI_JWT_SECRET
+    fi
+}
+
+pool_start() {
+    "$ROOT/llm-api-fcgi" --config "$CONFIG" --check >/dev/null || exit 1
+    "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" >>"$VAR/log/fcgi.log" 2>&1 &
+    local i
+    for i in $(seq 1 50); do [ -S "$LLMAPI_SERVER_SOCKET" ] && return 0; sleep 0.1; done
+    die "worker pool did not start, see $VAR/log/fcgi.log"
+}
+
+pool_stop() {
+    local pid
+    pid=$(cat "$VAR/run/fcgi.pid" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    local i
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+render_nginx() {
+    local port workers threads max_body_bytes socket
+    eval "$("$ROOT/llm-api-fcgi" --config "$CONFIG" --show)"
+    local threads_total=$((workers * threads)) user_directive=""
+    local ncpu; ncpu=$(nproc)
+    # Idle kept-alive connections pin threads: at most half of them, per nginx worker.
+    local keepalive=$((threads_total / (2 * ncpu))); [ "$keepalive" -lt 1 ] && keepalive=1
+    local wc=$((2 * threads_total + 1024))
+    [ "$(id -u)" -eq 0 ] && user_directive="user www-data;"
+    mkdir -p "$VAR/nginx"/{client_body,fastcgi,proxy,uwsgi,scgi}
+    [ "$(id -u)" -eq 0 ] && chown -R www-data "$VAR/nginx"
+    NGINX_PORT=$port
+    sed -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$socket|g" \
+        -e "s|@MAX_BODY@|$max_body_bytes|g" -e "s|@KEEPALIVE@|$keepalive|g" \
+        -e "s|@WORKER_CONNECTIONS@|$wc|g" -e "s|@NOFILE@|$((wc * 2))|g" \
+        -e "s|@USER_DIRECTIVE@|$user_directive|g" -e "s|@STATIC@|$ROOT/static|g" \
+        "$ROOT/conf/nginx/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+}
+
+nginx_start() {
+    render_nginx
+    nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" \
+        || die "nginx configuration test failed"
+    nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" &
+    local i
+    for i in $(seq 1 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/healthz" && return 0
+        sleep 0.1
+    done
+    die "nginx did not answer on 127.0.0.1:$NGINX_PORT, see $VAR/log/nginx-error.log"
+}
+
+nginx_stop() {
+    local pid
+    pid=$(cat "$VAR/run/nginx.pid" 2>/dev/null) || return 0
+    kill -QUIT "$pid" 2>/dev/null || return 0
+    local i
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+stack_start() {
+    mkdir -p "$VAR/log"
+    export_runtime_env
+    db_start
+    db_setup
+    pool_start
+    nginx_start
+}
+
+stack_stop() {
+    nginx_stop
+    pool_stop
+    db_stop
+    local i
+    for i in $(seq 1 100); do [ -S "$(DB_SOCK)" ] || return 0; sleep 0.1; done
+}

@@ -1,0 +1,22 @@
+// What a handler gets: the shared services, the request, the authenticated
+// user (for routes that require auth) and the request's clock.
+#pragma once
+#include <optional>
+
+#include "app/services.h"
+#include "db/users.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace llmapi::app {
+
+struct Context {
+    Services& services;
+    const http::Request& request;
+    std::optional<db::User> user;
+    long now = 0;  // unix seconds at the start of the request
+};
+
+using Handler = http::Response (*)(Context&);
+
+}  // namespace llmapi::app

@@ -1,0 +1,26 @@
+// What handlers share within one worker process: immutable config, the
+// connection pool, the token service, and the gate on password hashing.
+#pragma once
+#include "auth/jwt.h"
+#include "common/semaphore.h"
+#include "config/config.h"
+#include "db/pool.h"
+
+namespace llmapi::app {
+
+struct Services {
+    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver)
+        : cfg(c),
+          pool(c.database, driver),
+          jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
+          hash_gate(c.auth.max_concurrent_hashes) {}
+
+    const config::Config cfg;
+    db::Pool pool;
+    const auth::JwtService jwt;
+    // argon2 at Django's cost takes ~100 MiB and both cores: a burst of logins
+    // waits here instead of exhausting memory.
+    Semaphore hash_gate;
+};
+
+}  // namespace llmapi::app

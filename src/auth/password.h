@@ -1,0 +1,35 @@
+// Password hashing that is interchangeable with Django's auth hashers, so
+// users created by a Django admin (or migrated from one) can log in here and
+// vice versa.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace llmapi::auth {
+
+struct Argon2Params {  // Django 4/5 Argon2PasswordHasher defaults
+    uint32_t time_cost = 2;
+    uint32_t memory_kib = 102400;
+    uint32_t parallelism = 8;
+};
+
+// Hashes a new password into Django's Argon2PasswordHasher encoded form
+// "argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>" (unpadded standard
+// base64, 22-char alphanumeric salt from the OpenSSL CSPRNG, 32-byte hash).
+// Throws std::invalid_argument for params verify_password would refuse, and
+// std::runtime_error if the RNG or libargon2 fails.
+std::string hash_password(const std::string& password, const Argon2Params& params = {});
+
+// Checks a password against a stored Django hash: "argon2$argon2id|argon2i|
+// argon2d$..." (parameters taken from the string) or
+// "pbkdf2_sha256$<iterations>$<salt>$<base64 hash>". Returns false, never
+// throws, for a mismatch, an unknown or malformed format, or parameters above
+// the DoS limits documented in password.cpp. Digests compared in constant time.
+bool verify_password(const std::string& password, const std::string& encoded);
+
+// For unknown users: costs the same as verifying against a default hash, so
+// login timing does not reveal whether the username exists (Django does the
+// same). Never throws.
+void burn_password_time(const std::string& password);
+
+}  // namespace llmapi::auth

@@ -1,0 +1,15 @@
+// Endpoint handlers; the routing table in app/app.cpp names them.
+#pragma once
+#include "app/context.h"
+
+namespace llmapi::handlers {
+
+http::Response welcome(app::Context& ctx);
+http::Response healthz(app::Context& ctx);
+http::Response signup(app::Context& ctx);
+http::Response token_obtain(app::Context& ctx);
+http::Response token_refresh(app::Context& ctx);
+http::Response token_blacklist(app::Context& ctx);
+http::Response me(app::Context& ctx);
+
+}  // namespace llmapi::handlers

@@ -1,0 +1,15 @@
+#include "common/json.h"
+#include "handlers/handlers.h"
+
+namespace llmapi::handlers {
+
+http::Response welcome(app::Context&) {
+    return http::Response::json_text(200, R"({"message":"Welcome to the LLM API!"})");
+}
+
+http::Response healthz(app::Context& ctx) {
+    if (ctx.services.pool.ping()) return http::Response::json_text(200, R"({"status":"ok"})");
+    return http::Response::json_text(503, R"({"status":"unavailable","detail":"database unreachable"})");
+}
+
+}  // namespace llmapi::handlers

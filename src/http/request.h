@@ -1,0 +1,22 @@
+// One HTTP request as nginx hands it to us over FastCGI.
+#pragma once
+#include <string>
+
+namespace llmapi::http {
+
+struct Request {
+    std::string method;        // upper case; HEAD is routed as GET
+    std::string path;          // decoded path, no query string
+    std::string query;         // raw query string
+    std::string content_type;
+    std::string authorization; // raw Authorization header
+    std::string accept;
+    std::string remote_addr;
+    std::string body;
+    bool body_too_large = false;  // more than [server] max_body_bytes arrived
+};
+
+// Value of `name` in a query string (first occurrence, %-decoded), or "" with found=false.
+std::string query_param(const std::string& query, const std::string& name, bool* found = nullptr);
+
+}  // namespace llmapi::http

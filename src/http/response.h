@@ -1,0 +1,26 @@
+// A complete (non-streamed) HTTP response.
+#pragma once
+#include <jansson.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llmapi::http {
+
+struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    static Response json(int status, const json_t* body);
+    static Response json_text(int status, std::string body);
+    Response& header(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
+};
+
+const char* reason_phrase(int status);
+
+}  // namespace llmapi::http

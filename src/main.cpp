@@ -1,0 +1,54 @@
+// llm-api-fcgi: the FastCGI worker-pool daemon behind nginx.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "config/config.h"
+#include "server/master.h"
+
+extern char** environ;
+
+namespace {
+
+void usage() {
+    std::fprintf(stderr,
+                 "usage: llm-api-fcgi [--config PATH] [--pid-file PATH] [--check]\n"
+                 "  --config PATH    configuration file (default /etc/llm-service-api/app.ini)\n"
+                 "  --pid-file PATH  write the master's pid there\n"
+                 "  --check          validate the configuration and exit\n"
+                 "  --show           print the effective server settings as shell assignments\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_path = "/etc/llm-service-api/app.ini";
+    std::string pid_file;
+    bool check_only = false;
+    bool show = false;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--config") && i + 1 < argc) config_path = argv[++i];
+        else if (!std::strcmp(argv[i], "--pid-file") && i + 1 < argc) pid_file = argv[++i];
+        else if (!std::strcmp(argv[i], "--check")) check_only = true;
+        else if (!std::strcmp(argv[i], "--show")) show = true;
+        else { usage(); return 2; }
+    }
+    llmapi::config::Config cfg;
+    std::string error;
+    if (!llmapi::config::load_config(config_path, environ, cfg, error)) {
+        std::fprintf(stderr, "llm-api-fcgi: %s\n", error.c_str());
+        return 1;
+    }
+    if (show) {
+        // For scripts/lib.sh, which renders nginx's config from these; no secrets here.
+        const auto& s = cfg.server;
+        std::printf("port=%d\nworkers=%d\nthreads=%d\nmax_body_bytes=%ld\nsocket='%s'\n", s.port, s.workers,
+                    s.threads, s.max_body_bytes, s.socket.c_str());
+        return 0;
+    }
+    if (check_only) {
+        std::printf("configuration ok\n");
+        return 0;
+    }
+    return llmapi::server::run_master(config_path, std::move(cfg), pid_file);
+}

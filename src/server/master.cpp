@@ -1,0 +1,196 @@
+#include "server/master.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+
+#include "common/log.h"
+#include "server/worker.h"
+
+extern char** environ;
+
+namespace llmapi::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int open_listen_socket(const std::string& path, int backlog) {
+    sockaddr_un addr{};
+    if (path.size() >= sizeof addr.sun_path) {
+        log_error("socket path too long: %s", path.c_str());
+        return -1;
+    }
+    unlink(path.c_str());  // a stale socket from a previous run
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, path.c_str());
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, backlog) != 0) {
+        log_error("cannot listen on %s: %s", path.c_str(), std::strerror(errno));
+        close(fd);
+        return -1;
+    }
+    // nginx's workers run as another user ('nobody' when started as root).
+    chmod(path.c_str(), 0666);
+    return fd;
+}
+
+struct WorkerInfo {
+    int generation;
+    Clock::time_point started;
+};
+
+class Master {
+public:
+    Master(std::string config_path, config::Config cfg, int fd)
+        : config_path_(std::move(config_path)), cfg_(std::move(cfg)), fd_(fd) {}
+
+    int run() {
+        sigset_t set;
+        sigemptyset(&set);
+        for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+            // An ignored signal (a shell's `&` ignores SIGINT) is discarded, never waited for.
+            signal(s, SIG_DFL);
+            sigaddset(&set, s);
+        }
+        sigprocmask(SIG_BLOCK, &set, nullptr);
+
+        for (int i = 0; i < cfg_.server.workers; ++i) spawn();
+        log_info("master ready: %d workers x %d threads on %s", cfg_.server.workers, cfg_.server.threads,
+                 cfg_.server.socket.c_str());
+
+        // No signal handlers at all: signals are taken here, synchronously.
+        while (!stopping_ || !workers_.empty()) {
+            timespec timeout{0, 200 * 1000 * 1000};
+            int sig = sigtimedwait(&set, nullptr, &timeout);
+            if (sig == SIGTERM || sig == SIGINT) begin_stop();
+            else if (sig == SIGHUP && !stopping_) reload();
+            reap();
+            if (stopping_ && Clock::now() > kill_deadline_) {
+                for (const auto& w : workers_) kill(w.first, SIGKILL);
+            }
+            if (!stopping_) top_up();
+        }
+        log_info("master stopped");
+        return 0;
+    }
+
+private:
+    void spawn() {
+        pid_t pid = fork();
+        if (pid < 0) {
+            log_error("fork failed: %s", std::strerror(errno));
+            return;
+        }
+        if (pid == 0) {
+            sigset_t none;
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, nullptr);
+            _exit(run_worker(cfg_, fd_));
+        }
+        workers_[pid] = WorkerInfo{generation_, Clock::now()};
+    }
+
+    int current_count() const {
+        int n = 0;
+        for (const auto& w : workers_) n += w.second.generation == generation_;
+        return n;
+    }
+
+    void top_up() {
+        // A worker that dies right after start (bad database, crash loop) is
+        // replaced at most once a second.
+        if (current_count() < cfg_.server.workers && Clock::now() >= next_spawn_) {
+            spawn();
+            next_spawn_ = Clock::now() + std::chrono::seconds(1);
+        }
+    }
+
+    void reap() {
+        for (;;) {
+            int status = 0;
+            pid_t pid = waitpid(-1, &status, WNOHANG);
+            if (pid <= 0) return;
+            auto it = workers_.find(pid);
+            if (it == workers_.end()) continue;
+            const bool current = it->second.generation == generation_;
+            const bool quick = Clock::now() - it->second.started < std::chrono::seconds(1);
+            workers_.erase(it);
+            if (stopping_ || !current) continue;
+            ++restarts_;
+            if (WIFSIGNALED(status))
+                log_warn("worker %d killed by signal %d; replacing it (%ld restarts)", pid, WTERMSIG(status), restarts_);
+            else
+                log_warn("worker %d exited with %d; replacing it (%ld restarts)", pid, WEXITSTATUS(status), restarts_);
+            if (!quick) next_spawn_ = Clock::now();
+        }
+    }
+
+    void reload() {
+        config::Config fresh;
+        std::string error;
+        if (!config::load_config(config_path_, environ, fresh, error)) {
+            log_error("SIGHUP: %s; keeping the running configuration", error.c_str());
+            return;
+        }
+        if (fresh.server.socket != cfg_.server.socket)
+            log_warn("SIGHUP: [server] socket changes need a restart; keeping %s", cfg_.server.socket.c_str());
+        fresh.server.socket = cfg_.server.socket;
+        cfg_ = std::move(fresh);
+        // New workers first, then the old ones drain: no moment without workers.
+        const int old_generation = generation_++;
+        for (int i = 0; i < cfg_.server.workers; ++i) spawn();
+        for (const auto& w : workers_)
+            if (w.second.generation == old_generation) kill(w.first, SIGTERM);
+        log_info("SIGHUP: configuration reloaded, workers rolled");
+    }
+
+    void begin_stop() {
+        if (stopping_) return;
+        stopping_ = true;
+        kill_deadline_ = Clock::now() + std::chrono::seconds(cfg_.server.shutdown_timeout_s + 5);
+        for (const auto& w : workers_) kill(w.first, SIGTERM);
+        log_info("stopping: draining %zu workers", workers_.size());
+    }
+
+    std::string config_path_;
+    config::Config cfg_;
+    int fd_;
+    std::map<pid_t, WorkerInfo> workers_;
+    int generation_ = 0;
+    bool stopping_ = false;
+    long restarts_ = 0;
+    Clock::time_point kill_deadline_;
+    Clock::time_point next_spawn_ = Clock::now();
+};
+
+}  // namespace
+
+int run_master(const std::string& config_path, config::Config cfg, const std::string& pid_file) {
+    int fd = open_listen_socket(cfg.server.socket, cfg.server.listen_backlog);
+    if (fd < 0) return 1;
+    // The workers inherit the listening socket across fork (not exec).
+    fcntl(fd, F_SETFD, 0);
+    if (!pid_file.empty()) std::ofstream(pid_file) << getpid() << "\n";
+    const std::string socket_path = cfg.server.socket;
+    Master m(config_path, std::move(cfg), fd);
+    const int rc = m.run();
+    close(fd);
+    unlink(socket_path.c_str());
+    if (!pid_file.empty()) unlink(pid_file.c_str());
+    return rc;
+}
+
+}  // namespace llmapi::server

@@ -1,0 +1,119 @@
+#include "server/worker.h"
+
+#include <fcgiapp.h>
+#include <mysql_driver.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "app/app.h"
+#include "common/log.h"
+#include "http/fcgi_io.h"
+
+namespace llmapi::server {
+
+namespace {
+
+// SIGUSR1 only interrupts a thread blocked in accept()/read(): the handler
+// does nothing, the EINTR it causes is the point (no SA_RESTART).
+extern "C" void on_wake(int) {}
+
+struct ThreadArgs {
+    app::App* app;
+    sql::mysql::MySQL_Driver* driver;
+    int listen_fd;
+    long max_body;
+    const std::atomic<bool>* stopping;
+    std::atomic<int>* running;
+};
+
+void serve(ThreadArgs a) {
+    a.driver->threadInit();
+    FCGX_Request req;
+    // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
+    FCGX_InitRequest(&req, a.listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    while (!a.stopping->load()) {
+        if (FCGX_Accept_r(&req) < 0) {
+            if (a.stopping->load()) break;
+            continue;  // EINTR or a connection that went away
+        }
+        http::Response resp = a.app->handle(http::read_request(req, a.max_body));
+        http::write_response(req, resp);
+        FCGX_Finish_r(&req);
+    }
+    FCGX_Free(&req, 1);
+    a.driver->threadEnd();
+    a.running->fetch_sub(1);
+}
+
+}  // namespace
+
+int run_worker(const config::Config& cfg, int listen_fd) {
+    // If the master dies without telling us, don't linger as an orphan.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1) return 1;
+
+    // Our handlers first: FCGX_Init only installs its own where none is set,
+    // and its SIGTERM handler would just set a flag no blocked thread sees.
+    struct sigaction sa {};
+    sa.sa_handler = on_wake;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    // TERM/INT/HUP are taken synchronously by this thread with sigwait();
+    // the serving threads inherit the blocked mask.
+    sigset_t waitset;
+    sigemptyset(&waitset);
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) {
+        signal(s, SIG_DFL);
+        sigaddset(&waitset, s);
+    }
+    pthread_sigmask(SIG_BLOCK, &waitset, nullptr);
+
+    if (FCGX_Init() != 0) {
+        log_error("FCGX_Init failed");
+        return 1;
+    }
+    // get_driver_instance() isn't thread-safe: once, before the threads.
+    sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+    app::App app(cfg, driver);
+
+    std::atomic<bool> stopping{false};
+    std::atomic<int> running{cfg.server.threads};
+    std::vector<std::thread> threads;
+    threads.reserve(cfg.server.threads);
+    for (int i = 0; i < cfg.server.threads; ++i)
+        threads.emplace_back(serve, ThreadArgs{&app, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
+    log_info("worker ready: %d threads", cfg.server.threads);
+
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&waitset, &sig) != 0) continue;
+        if (sig == SIGTERM || sig == SIGINT) break;
+        // SIGHUP goes to the master, which rolls the workers; ignore it here.
+    }
+
+    stopping.store(true);
+    // Wake idle threads until all have left; busy ones finish their request.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.server.shutdown_timeout_s);
+    while (running.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        for (auto& t : threads) pthread_kill(t.native_handle(), SIGUSR1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (running.load() > 0) {
+        log_warn("shutdown timeout: %d requests still running, exiting anyway", running.load());
+        _exit(0);
+    }
+    for (auto& t : threads) t.join();
+    return 0;
+}
+
+}  // namespace llmapi::server

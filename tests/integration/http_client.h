@@ -1,0 +1,60 @@
+// A small libcurl wrapper for the HTTP integration tests.
+// The base URL comes from the environment variable LLMAPI_TEST_URL.
+#pragma once
+
+#include <jansson.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace it {
+
+struct JsonDeleter {
+    void operator()(json_t* j) const { json_decref(j); }
+};
+using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
+
+struct CaseInsensitiveLess {
+    bool operator()(const std::string& a, const std::string& b) const;
+};
+using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+struct Response {
+    long status = 0;
+    Headers headers;     // of the final response (not of any "100 Continue")
+    std::string body;
+
+    bool hasHeader(const std::string& name) const { return headers.count(name) > 0; }
+    // First value of the header, "" when absent; the lookup ignores case.
+    std::string header(const std::string& name) const;
+    // The parsed body, or null when it is not JSON.
+    JsonPtr json() const;
+};
+
+// LLMAPI_TEST_URL without a trailing slash; throws when unset.
+std::string baseUrl();
+
+// Sends METHOD baseUrl()+path. `headers` are raw "Name: value" lines.
+// A non-empty body (or POST/PUT/PATCH) is sent as the request body; libcurl's
+// defaults are kept otherwise, so this behaves like the curl command line.
+// Throws std::runtime_error on a transport error (refused, timeout, ...).
+Response request(const std::string& method, const std::string& path,
+                 const std::string& body = "",
+                 const std::vector<std::string>& headers = {});
+
+// POST with "Content-Type: application/json" plus `headers`.
+Response postJson(const std::string& path, const std::string& body,
+                  const std::vector<std::string>& headers = {});
+
+// GET with "Authorization: Bearer <token>".
+Response getWithBearer(const std::string& path, const std::string& token);
+
+// jansson helpers.
+JsonPtr parseJson(const std::string& text);           // null on error
+std::string dumpJson(const json_t* j);                 // compact, sorted keys
+std::string jsonString(const json_t* obj, const char* key);  // "" if absent/not a string
+JsonPtr jsonObject(std::initializer_list<std::pair<const char*, std::string>> fields);
+
+}  // namespace it

@@ -1,0 +1,285 @@
+#include "test_support.h"
+
+#include <cppunit/Asserter.h>
+#include <cppunit/TestAssert.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace it {
+namespace {
+
+std::string excerpt(const std::string& body) {
+    return body.size() <= 600 ? body : body.substr(0, 600) + "...";
+}
+
+void fail(const std::string& what, const Response& r, const CppUnit::SourceLine& at) {
+    CppUnit::Asserter::fail(CppUnit::Message(what, "status " + std::to_string(r.status) +
+                                                       ", body: " + excerpt(r.body)),
+                            at);
+}
+
+std::string shellQuote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string envOrThrow(const char* name) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) throw std::runtime_error(std::string(name) + " is not set");
+    return v;
+}
+
+const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+}  // namespace
+
+// ---- assertions ------------------------------------------------------------
+
+void assertStatus(long expected, const Response& r, const CppUnit::SourceLine& at) {
+    const char* sec = std::getenv("LLMAPI_TEST_SECRET");
+    if (sec && *sec && r.body.find(sec) != std::string::npos)
+        fail("the response leaks the JWT secret", r, at);
+    for (const char* word : {"SQL", "Exception", "Traceback", "std::", "terminate called"})
+        if (r.body.find(word) != std::string::npos)
+            fail(std::string("the response leaks internals (\"") + word + "\")", r, at);
+    if (r.status == 401 && r.header("WWW-Authenticate") != "Bearer realm=\"api\"")
+        fail("401 without `WWW-Authenticate: Bearer realm=\"api\"` (got \"" +
+                 r.header("WWW-Authenticate") + "\")",
+             r, at);
+    if (r.status != expected) fail("expected status " + std::to_string(expected), r, at);
+}
+
+void assertJsonEq(const std::string& expectedJson, const std::string& actualBody,
+                  const CppUnit::SourceLine& at) {
+    JsonPtr expected = parseJson(expectedJson);
+    if (!expected) throw std::logic_error("bad expected JSON in the test: " + expectedJson);
+    JsonPtr actual = parseJson(actualBody);
+    if (!actual || !json_equal(expected.get(), actual.get()))
+        CppUnit::Asserter::fail(CppUnit::Message("JSON body differs",
+                                                 "expected: " + dumpJson(expected.get()),
+                                                 "actual:   " + excerpt(actualBody)),
+                                at);
+}
+
+void assertResponse(long status, const std::string& expectedJson, const Response& r,
+                    const CppUnit::SourceLine& at) {
+    assertStatus(status, r, at);
+    if (r.header("Content-Type").rfind("application/json", 0) != 0)
+        fail("Content-Type is \"" + r.header("Content-Type") + "\", not application/json", r, at);
+    assertJsonEq(expectedJson, r.body, at);
+}
+
+void assertKeys(const std::set<std::string>& keys, const Response& r,
+                const CppUnit::SourceLine& at) {
+    JsonPtr body = r.json();
+    if (!json_is_object(body.get())) fail("the body is not a JSON object", r, at);
+    std::set<std::string> actual;
+    const char* key;
+    json_t* value;
+    json_object_foreach(body.get(), key, value) actual.insert(key);
+    if (actual != keys) {
+        std::string want;
+        for (const auto& k : keys) want += " " + k;
+        fail("expected exactly the keys" + want, r, at);
+    }
+}
+
+void assertFieldErrors(long status, const std::set<std::string>& fields, const Response& r,
+                       const CppUnit::SourceLine& at) {
+    assertStatus(status, r, at);
+    assertKeys(fields, r, at);
+    JsonPtr body = r.json();
+    for (const auto& f : fields) {
+        json_t* list = json_object_get(body.get(), f.c_str());
+        if (!json_is_array(list) || json_array_size(list) == 0 ||
+            !json_is_string(json_array_get(list, 0)))
+            fail("\"" + f + "\" is not a non-empty list of messages", r, at);
+    }
+}
+
+std::string tokenNotValidBody(const std::string& message) {
+    return R"({"detail":"Given token not valid for any token type","code":"token_not_valid",)"
+           R"("messages":[{"token_class":"AccessToken","token_type":"access","message":")" +
+           message + R"("}]})";
+}
+
+std::string refreshErrorBody(const std::string& detail) {
+    return R"({"detail":")" + detail + R"(","code":"token_not_valid"})";
+}
+
+void assertServing(const CppUnit::SourceLine& at) {
+    // Several requests, so that each worker of the pool is likely to be asked.
+    for (int i = 0; i < 4; ++i) assertResponse(200, R"({"status":"ok"})", request("GET", "/healthz"), at);
+}
+
+// ---- users and tokens ------------------------------------------------------
+
+std::string uniqueName(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(std::time(nullptr)) +
+           "_" + std::to_string(++counter);
+}
+
+std::string signupBody(const User& u) {
+    JsonPtr body = jsonObject({{"username", u.username}, {"password", u.password}});
+    if (!u.email.empty()) json_object_set_new(body.get(), "email", json_string(u.email.c_str()));
+    return dumpJson(body.get());
+}
+
+std::string credentialsBody(const std::string& username, const std::string& password) {
+    return signupBody({username, password, ""});
+}
+
+User createUser(const std::string& email) {
+    User u{uniqueName(), "Secure_pwd_123", email};
+    ASSERT_RESPONSE(201, R"({"message":"User created successfully"})",
+                    postJson("/api/signup/", signupBody(u)));
+    return u;
+}
+
+TokenPair login(const User& u) {
+    Response r = postJson("/api/token/", credentialsBody(u.username, u.password));
+    ASSERT_STATUS(200, r);
+    ASSERT_KEYS((std::set<std::string>{"access", "refresh"}), r);
+    JsonPtr body = r.json();
+    return {jsonString(body.get(), "access"), jsonString(body.get(), "refresh")};
+}
+
+Response refresh(const std::string& refreshToken) {
+    return postJson("/api/token/refresh/", dumpJson(jsonObject({{"refresh", refreshToken}}).get()));
+}
+
+Response blacklist(const std::string& refreshToken) {
+    return postJson("/api/token/blacklist/", dumpJson(jsonObject({{"refresh", refreshToken}}).get()));
+}
+
+std::string base64url(const std::string& raw) {
+    std::string out;
+    unsigned val = 0;
+    int bits = 0;
+    for (unsigned char c : raw) {
+        val = (val << 8) | c;
+        bits += 8;
+        while (bits >= 6) out += kB64[(val >> (bits -= 6)) & 0x3f];
+    }
+    if (bits > 0) out += kB64[(val << (6 - bits)) & 0x3f];
+    return out;
+}
+
+std::string base64urlDecode(const std::string& text) {
+    std::string out;
+    unsigned val = 0;
+    int bits = 0;
+    for (char c : text) {
+        const char* p = std::strchr(kB64, c);
+        if (!p || !c) break;  // '=' padding or junk ends the data
+        val = (val << 6) | static_cast<unsigned>(p - kB64);
+        bits += 6;
+        if (bits >= 8) out += static_cast<char>((val >> (bits -= 8)) & 0xff);
+    }
+    return out;
+}
+
+JsonPtr tokenPart(const std::string& token, int index) {
+    std::vector<std::string> parts;
+    std::stringstream ss(token);
+    for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+    if (index >= static_cast<int>(parts.size())) return nullptr;
+    return parseJson(base64urlDecode(parts[index]));
+}
+
+json_int_t userIdOf(const std::string& token) {
+    return json_integer_value(json_object_get(tokenPart(token, 1).get(), "user_id"));
+}
+
+std::string secret() { return envOrThrow("LLMAPI_TEST_SECRET"); }
+
+JsonPtr makeClaims(const std::string& tokenType, json_int_t userId, long expIn) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    char jti[33];
+    std::snprintf(jti, sizeof jti, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    json_int_t now = std::time(nullptr);
+    return JsonPtr(json_pack("{s:s, s:I, s:I, s:s, s:I}", "token_type", tokenType.c_str(), "exp",
+                             now + expIn, "iat", now, "jti", jti, "user_id", userId));
+}
+
+std::string forgeToken(const json_t* claims, jwt_alg_t alg, const std::string& key) {
+    jwt_t* raw = nullptr;
+    if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
+    std::unique_ptr<jwt_t, void (*)(jwt_t*)> jwt(raw, jwt_free);
+    std::string grants = dumpJson(claims);
+    if (jwt_set_alg(jwt.get(), alg, reinterpret_cast<const unsigned char*>(key.data()),
+                    static_cast<int>(key.size())) != 0 ||
+        jwt_add_grants_json(jwt.get(), grants.c_str()) != 0)
+        throw std::runtime_error("libjwt refused the claims " + grants);
+    std::unique_ptr<char, void (*)(void*)> token(jwt_encode_str(jwt.get()), std::free);
+    if (!token) throw std::runtime_error("jwt_encode_str failed");
+    return token.get();
+}
+
+std::string forgeToken(const json_t* claims) { return forgeToken(claims, JWT_ALG_HS256, secret()); }
+
+std::string unsignedToken(const json_t* claims) {
+    return base64url(R"({"alg":"none","typ":"JWT"})") + "." + base64url(dumpJson(claims)) + ".";
+}
+
+// ---- the control script ----------------------------------------------------
+
+std::string ctl(const std::string& args) {
+    std::string cmd = shellQuote(envOrThrow("LLMAPI_TEST_CTL")) + " " + args;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) throw std::runtime_error("popen failed: " + cmd);
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+    int status = pclose(pipe);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("control script failed: " + cmd + "\n" + out);
+    return out;
+}
+
+std::string sql(const std::string& statement) { return ctl("sql " + shellQuote(statement)); }
+
+std::string sqlQuote(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+void setActive(const std::string& username, bool active) {
+    sql(std::string("UPDATE users SET is_active=") + (active ? "1" : "0") +
+        " WHERE username=" + sqlQuote(username));
+}
+
+void deleteUser(const std::string& username) {
+    sql("DELETE FROM users WHERE username=" + sqlQuote(username));
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    for (std::string l; std::getline(ss, l);)
+        if (!l.empty()) out.push_back(l);
+    return out;
+}
+
+std::set<std::string> workerPids() {
+    auto pids = lines(ctl("worker-pids"));
+    return {pids.begin(), pids.end()};
+}
+
+}  // namespace it

@@ -1,0 +1,234 @@
+// llmapi::config: INI syntax, LLMAPI_* environment overrides, validation.
+#include "config/config.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <string>
+
+using llmapi::config::Config;
+using llmapi::config::load_config;
+using llmapi::config::load_config_text;
+
+namespace {
+
+const char* const kSecretEnv[] = {"LLMAPI_JWT_SECRET=0123456789abcdef0123456789abcdef", nullptr};
+
+// Loads text that must be valid.
+Config load_ok(const std::string& text, const char* const* env = kSecretEnv) {
+    Config c;
+    std::string error;
+    CPPUNIT_ASSERT_MESSAGE("unexpected error: " + error, load_config_text(text, env, c, error));
+    CPPUNIT_ASSERT_EQUAL(std::string(), error);
+    return c;
+}
+
+// Loads text that must be refused; checks the error is one line and contains `needle`.
+std::string load_error(const std::string& text, const std::string& needle, const char* const* env = kSecretEnv) {
+    Config c;
+    std::string error;
+    CPPUNIT_ASSERT_MESSAGE("accepted: " + text, !load_config_text(text, env, c, error));
+    CPPUNIT_ASSERT_MESSAGE("not one line: " + error, error.find('\n') == std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE("'" + error + "' lacks '" + needle + "'", error.find(needle) != std::string::npos);
+    return error;
+}
+
+}  // namespace
+
+class ConfigTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ConfigTest);
+    CPPUNIT_TEST(testDefaultsMatchApiMd);
+    CPPUNIT_TEST(testApiMdExampleFile);
+    CPPUNIT_TEST(testComments);
+    CPPUNIT_TEST(testEnvOverrides);
+    CPPUNIT_TEST(testEnvProviderSections);
+    CPPUNIT_TEST(testEnvForSectionAbsentFromFile);
+    CPPUNIT_TEST(testEnvValuesAreValidated);
+    CPPUNIT_TEST(testJwtSecretRequired);
+    CPPUNIT_TEST(testIntegerErrors);
+    CPPUNIT_TEST(testBooleans);
+    CPPUNIT_TEST(testProviderErrors);
+    CPPUNIT_TEST(testSyntaxErrors);
+    CPPUNIT_TEST(testMissingFile);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testDefaultsMatchApiMd() {
+        const Config c = load_ok("");
+        CPPUNIT_ASSERT_EQUAL(8000, c.server.port);
+        CPPUNIT_ASSERT_EQUAL(2, c.server.workers);
+        CPPUNIT_ASSERT_EQUAL(64, c.server.threads);
+        CPPUNIT_ASSERT_EQUAL(1048576L, c.server.max_body_bytes);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), c.database.host);
+        CPPUNIT_ASSERT_EQUAL(3306, c.database.port);
+        CPPUNIT_ASSERT_EQUAL(std::string(), c.database.socket);
+        CPPUNIT_ASSERT_EQUAL(std::string("llm_api"), c.database.name);
+        CPPUNIT_ASSERT_EQUAL(std::string("llm_api"), c.database.user);
+        CPPUNIT_ASSERT_EQUAL(std::string(), c.database.password);
+        CPPUNIT_ASSERT_EQUAL(8, c.database.pool_size);
+        CPPUNIT_ASSERT_EQUAL(std::string("0123456789abcdef0123456789abcdef"), c.jwt.secret);
+        CPPUNIT_ASSERT_EQUAL(300L, c.jwt.access_lifetime_s);
+        CPPUNIT_ASSERT_EQUAL(86400L, c.jwt.refresh_lifetime_s);
+        CPPUNIT_ASSERT(!c.jwt.rotate_refresh);
+        CPPUNIT_ASSERT_EQUAL(8, c.auth.min_password_length);
+        CPPUNIT_ASSERT_EQUAL(60L, c.limits.requests_per_minute);
+        CPPUNIT_ASSERT_EQUAL(0L, c.limits.tokens_per_day);
+        CPPUNIT_ASSERT_EQUAL(std::string("openai"), c.providers.default_provider);
+        CPPUNIT_ASSERT_EQUAL(300, c.providers.models_cache_s);
+        CPPUNIT_ASSERT(c.providers.providers.empty());
+    }
+
+    // The provider part of API.md section 6, with its inline comments.
+    void testApiMdExampleFile() {
+        const Config c = load_ok(
+            "[providers]\ndefault = openai\nmodels_cache_s = 300\n\n"
+            "[provider.openai]\nkind = openai               ; openai | gemini\n"
+            "base_url = https://api.openai.com/v1\napi_key =\nconnect_timeout_s = 5\ntimeout_s = 600\n"
+            "idle_timeout_s = 60\nretries = 2\nfallback =                  ; e.g. gemini/gemini-2.0-flash\n\n"
+            "[provider.gemini]\nkind = gemini\nbase_url = https://generativelanguage.googleapis.com/v1beta\n"
+            "api_key =\n\n[provider.inhouse]\nkind = openai\nbase_url = http://127.0.0.1:11434/v1\napi_key =\n");
+        const auto& p = c.providers.providers;
+        CPPUNIT_ASSERT_EQUAL(size_t(3), p.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("openai"), p[0].name);
+        CPPUNIT_ASSERT_EQUAL(std::string("openai"), p[0].kind);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), p[0].fallback);
+        CPPUNIT_ASSERT_EQUAL(std::string("https://api.openai.com/v1"), p[0].base_url);
+        CPPUNIT_ASSERT_EQUAL(std::string("gemini"), p[1].name);
+        CPPUNIT_ASSERT_EQUAL(std::string("gemini"), p[1].kind);
+        CPPUNIT_ASSERT_EQUAL(std::string("inhouse"), p[2].name);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:11434/v1"), p[2].base_url);
+        // Keys the gemini section leaves out take the documented defaults.
+        CPPUNIT_ASSERT_EQUAL(5, p[1].connect_timeout_s);
+        CPPUNIT_ASSERT_EQUAL(600, p[1].timeout_s);
+        CPPUNIT_ASSERT_EQUAL(60, p[1].idle_timeout_s);
+        CPPUNIT_ASSERT_EQUAL(2, p[1].retries);
+        CPPUNIT_ASSERT_EQUAL(std::string(), p[1].api_key);
+    }
+
+    void testComments() {
+        const Config c = load_ok(
+            "; leading comment\n# another\n   ; indented comment\n"
+            "[server]   ; header comment\n"
+            "port = 9001 ; trailing\n"
+            "workers = 3\t# tab then hash\n"
+            "socket = /run/a#b.sock\n"
+            "[database]\n"
+            "password = p#ss;word\n"
+            "host = db.local # trailing hash\n"
+            "name=  spaced  \n");
+        CPPUNIT_ASSERT_EQUAL(9001, c.server.port);
+        CPPUNIT_ASSERT_EQUAL(3, c.server.workers);
+        CPPUNIT_ASSERT_EQUAL(std::string("/run/a#b.sock"), c.server.socket);
+        CPPUNIT_ASSERT_EQUAL(std::string("p#ss;word"), c.database.password);
+        CPPUNIT_ASSERT_EQUAL(std::string("db.local"), c.database.host);
+        CPPUNIT_ASSERT_EQUAL(std::string("spaced"), c.database.name);
+    }
+
+    void testEnvOverrides() {
+        const char* const env[] = {"PATH=/usr/bin",
+                                   "LLMAPI_SERVER_PORT=9100",
+                                   "LLMAPI_JWT_SECRET=ffffffffffffffffffffffffffffffff-env",
+                                   "LLMAPI_JWT_ROTATE_REFRESH=yes",
+                                   "LLMAPI_DATABASE_PASSWORD=a=b c",  // first '=' splits
+                                   "LLMAPI_LIMITS_TOKENS_PER_DAY=5000",
+                                   "LLMAPI_NOSUCH_KEY=1",
+                                   nullptr};
+        const Config c = load_ok("[server]\nport = 8001\n[jwt]\nsecret = file-secret-file-secret-file-secret\n", env);
+        CPPUNIT_ASSERT_EQUAL(9100, c.server.port);
+        CPPUNIT_ASSERT_EQUAL(std::string("ffffffffffffffffffffffffffffffff-env"), c.jwt.secret);
+        CPPUNIT_ASSERT(c.jwt.rotate_refresh);
+        CPPUNIT_ASSERT_EQUAL(std::string("a=b c"), c.database.password);
+        CPPUNIT_ASSERT_EQUAL(5000L, c.limits.tokens_per_day);
+        CPPUNIT_ASSERT_EQUAL(2, c.server.workers);  // untouched
+    }
+
+    void testEnvProviderSections() {
+        const char* const env[] = {kSecretEnv[0],
+                                   "LLMAPI_PROVIDER_OPENAI_API_KEY=sk-from-env",
+                                   "LLMAPI_PROVIDER_GHOST_API_KEY=sk-ghost",  // no [provider.ghost]: ignored
+                                   "LLMAPI_PROVIDERS_DEFAULT=gemini",
+                                   nullptr};
+        const Config c = load_ok("[provider.openai]\napi_key = sk-from-file\n[provider.gemini]\nkind = gemini\n", env);
+        const auto& p = c.providers.providers;
+        CPPUNIT_ASSERT_EQUAL(size_t(2), p.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("sk-from-env"), p[0].api_key);
+        CPPUNIT_ASSERT_EQUAL(std::string(), p[1].api_key);
+        CPPUNIT_ASSERT_EQUAL(std::string("gemini"), c.providers.default_provider);
+    }
+
+    void testEnvForSectionAbsentFromFile() {
+        const char* const env[] = {kSecretEnv[0], "LLMAPI_DATABASE_PASSWORD=only-in-env",
+                                   "LLMAPI_AUTH_MIN_PASSWORD_LENGTH=12", nullptr};
+        const Config c = load_ok("[server]\nport = 8000\n", env);
+        CPPUNIT_ASSERT_EQUAL(std::string("only-in-env"), c.database.password);
+        CPPUNIT_ASSERT_EQUAL(12, c.auth.min_password_length);
+        // With no file sections at all the secret comes from the environment alone.
+        CPPUNIT_ASSERT_EQUAL(std::string("0123456789abcdef0123456789abcdef"), load_ok("").jwt.secret);
+    }
+
+    void testEnvValuesAreValidated() {
+        const char* const env[] = {kSecretEnv[0], "LLMAPI_SERVER_WORKERS=many", nullptr};
+        load_error("", "[server] workers", env);
+    }
+
+    void testJwtSecretRequired() {
+        const char* const none[] = {nullptr};
+        std::string e = load_error("[server]\nport = 8000\n", "[jwt] secret", none);
+        CPPUNIT_ASSERT(e.find("required") != std::string::npos);
+        load_error("", "[jwt] secret", nullptr);
+        e = load_error("[jwt]\nsecret = 0123456789abcdef0123456789abcde\n", "[jwt] secret", none);  // 31 bytes
+        CPPUNIT_ASSERT(e.find("at least 32 bytes") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(size_t(32), load_ok("[jwt]\nsecret = 0123456789abcdef0123456789abcdef\n", none)
+                                             .jwt.secret.size());
+    }
+
+    void testIntegerErrors() {
+        CPPUNIT_ASSERT(load_error("[server]\nport = 80a\n", "[server] port").find("'80a'") != std::string::npos);
+        load_error("[server]\nport = 65536\n", "[server] port");
+        load_error("[server]\nport = 0\n", "[server] port");
+        load_error("[server]\nport =\n", "[server] port");
+        load_error("[server]\nport = 8000.5\n", "[server] port");
+        load_error("[server]\nworkers = 0\n", "[server] workers");
+        load_error("[server]\nworkers = 257\n", "[server] workers");
+        load_error("[server]\nworkers = 99999999999999999999\n", "[server] workers");
+        load_error("[jwt]\naccess_lifetime_s = -1\n", "[jwt] access_lifetime_s");
+        CPPUNIT_ASSERT_EQUAL(256, load_ok("[server]\nworkers = 256\n").server.workers);
+        CPPUNIT_ASSERT_EQUAL(65535, load_ok("[server]\nport = 65535\n").server.port);
+    }
+
+    void testBooleans() {
+        const std::string e = load_error("[jwt]\nrotate_refresh = maybe\n", "[jwt] rotate_refresh");
+        CPPUNIT_ASSERT(e.find("'maybe'") != std::string::npos);
+        for (const char* t : {"true", "yes", "on", "1"})
+            CPPUNIT_ASSERT(load_ok(std::string("[jwt]\nrotate_refresh = ") + t + "\n").jwt.rotate_refresh);
+        for (const char* f : {"false", "no", "off", "0"})
+            CPPUNIT_ASSERT(!load_ok(std::string("[jwt]\nrotate_refresh = ") + f + "\n").jwt.rotate_refresh);
+    }
+
+    void testProviderErrors() {
+        const std::string e = load_error("[provider.claude]\nkind = anthropic\n", "[provider.claude] kind");
+        CPPUNIT_ASSERT(e.find("'anthropic'") != std::string::npos);
+        load_error("[provider.x]\nretries = 11\n", "[provider.x] retries");
+        load_error("[provider.x]\nauth = basic\n", "[provider.x] auth");
+        CPPUNIT_ASSERT_EQUAL(std::string("none"), load_ok("[provider.local]\nauth = none\n").providers.providers[0].auth);
+    }
+
+    void testSyntaxErrors() {
+        CPPUNIT_ASSERT_EQUAL(std::string("config: line 3: malformed section header"),
+                             load_error("[server]\nport = 8000\n[database\nhost = x\n", "line 3"));
+        load_error("[server] junk\n", "line 1: malformed section header");
+        load_error("\n[]\n", "line 2: empty section name");
+        CPPUNIT_ASSERT_EQUAL(std::string("config: line 2: expected 'key = value'"),
+                             load_error("[server]\nport 8000\n", "line 2"));
+        load_error("port = 8000\n", "line 1: key outside of any [section]");
+        load_error("[server]\n = 8000\n", "line 2: empty key");
+    }
+
+    void testMissingFile() {
+        Config c;
+        std::string error;
+        CPPUNIT_ASSERT(!load_config("/nonexistent/llmapi/app.ini", kSecretEnv, c, error));
+        CPPUNIT_ASSERT_EQUAL(std::string("config: cannot read /nonexistent/llmapi/app.ini"), error);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);
