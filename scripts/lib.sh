@@ -63,7 +63,7 @@ db_start() {
     if mysql_root -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
     mariadbd --no-defaults --datadir="$d" --user=root --socket="$(DB_SOCK)" --pid-file="$d/mysqld.pid" \
         --skip-networking --skip-name-resolve --log-error="$VAR/log/mariadb.log" \
-        --innodb-buffer-pool-size=64M --max-connections=500 >/dev/null 2>&1 &
+        --innodb-buffer-pool-size=64M --max-connections=500 </dev/null >/dev/null 2>&1 &
     local i
     for i in $(seq 1 100); do
         mysql_root -e 'SELECT 1' >/dev/null 2>&1 && return 0
@@ -119,7 +119,7 @@ export_runtime_env() {
 
 pool_start() {
     "$ROOT/llm-api-fcgi" --config "$CONFIG" --check >/dev/null || exit 1
-    "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" >>"$VAR/log/fcgi.log" 2>&1 &
+    "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" </dev/null >>"$VAR/log/fcgi.log" 2>&1 &
     local i
     for i in $(seq 1 50); do [ -S "$LLMAPI_SERVER_SOCKET" ] && return 0; sleep 0.1; done
     die "worker pool did not start, see $VAR/log/fcgi.log"
@@ -157,7 +157,8 @@ nginx_start() {
     render_nginx
     nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" \
         || die "nginx configuration test failed"
-    nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" &
+    # Daemons never hold our stdout: a caller reading it (popen) would wait forever.
+    nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" </dev/null >>"$VAR/log/nginx.out" 2>&1 &
     local i
     for i in $(seq 1 50); do
         curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/healthz" && return 0

@@ -29,14 +29,15 @@ http::Response App::dispatch(const http::Request& req) {
         return http::Response::json_text(200, R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})")
             .header("Allow", m.allow);
     }
+    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr))};
+    // DRF authenticates before it looks for the method's handler: a protected
+    // path answers 401 before 405.
+    if (m.auth) ctx.user = auth::authenticate_bearer(services_, req, ctx.now);
     if (m.kind == M::MethodNotAllowed)
         throw http::detail_error(405, "Method \"" + req.method + "\" not allowed.").header("Allow", m.allow);
     if (req.body_too_large)
         throw http::detail_error(413, "Request body is too large (limit " +
                                           std::to_string(services_.cfg.server.max_body_bytes) + " bytes).");
-
-    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr))};
-    if (m.route->auth) ctx.user = auth::authenticate_bearer(services_, req, ctx.now);
     return m.route->handler(ctx);
 }
 

@@ -1,8 +1,6 @@
 #include "auth/validators.h"
 
-#include <locale.h>
-#include <wctype.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -30,12 +28,21 @@ bool decode_utf8(const std::string& s, std::vector<uint32_t>& out) {
     return true;
 }
 
-// glibc's C.UTF-8 classification stands in for Python's str.isalnum();
-// the locale object is created once and only read afterwards.
+struct CodeRange {
+    uint32_t first, last;
+};
+// Python's \w beyond ASCII (str.isalnum()); glibc's iswalnum differs from it
+// (superscripts, vulgar fractions, combining vowel signs), so we carry the table.
+constexpr CodeRange kWordRanges[] = {
+#include "auth/unicode_word.inc"
+};
+
 bool is_word_char(uint32_t cp) {
     if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
-    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
-    return utf8 && iswalnum_l(static_cast<wint_t>(cp), utf8);
+    const auto* end = std::end(kWordRanges);
+    const auto* it = std::upper_bound(std::begin(kWordRanges), end, cp,
+                                      [](uint32_t v, const CodeRange& r) { return v < r.first; });
+    return it != std::begin(kWordRanges) && cp <= (it - 1)->last;
 }
 
 bool is_atext(char c) {

@@ -20,6 +20,7 @@ struct Match {
     enum Kind { Found, NotFound, MethodNotAllowed } kind = NotFound;
     const Route<Handler>* route = nullptr;
     std::string allow;  // for 405 and OPTIONS: "GET, HEAD, OPTIONS"
+    bool auth = false;  // some route on this path requires auth
 };
 
 // "/api/signup/" -> "/api/signup"; "/" stays "/"; "//api//" -> "/api".
@@ -40,6 +41,7 @@ public:
         for (const auto& r : routes_) {
             if (r.path != path) continue;
             methods.push_back(r.method);
+            out.auth = out.auth || r.auth;
             if (r.method == m && !out.route) out.route = &r;
         }
         if (methods.empty()) return out;

@@ -37,7 +37,9 @@ public:
         if (at.isValid()) std::cout << " at " << at.fileName() << ":" << at.lineNumber();
         std::cout << "\n    " << e->message().shortDescription() << "\n";
         std::string details = e->message().details();
-        if (!details.empty()) std::cout << "    " << details << "\n";
+        for (size_t at = 0; (at = details.find('\n', at)) != std::string::npos && at + 1 < details.size(); at += 5)
+            details.insert(at + 1, "    ");
+        if (!details.empty()) std::cout << "    " << details;
     }
 
     void endTest(CppUnit::Test*) override {

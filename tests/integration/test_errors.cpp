@@ -85,6 +85,12 @@ public:
             CPPUNIT_ASSERT_MESSAGE(std::string(path) + ": Allow is \"" + r.header("Allow") + "\"",
                                    r.header("Allow").find("POST") != std::string::npos);
         }
+        // A protected path authenticates first (DRF's order): 401 without a
+        // token, 405 with a valid one.
+        ASSERT_RESPONSE(401, R"({"detail":"Authentication credentials were not provided."})", request("POST", "/api/me/"));
+        Response r = request("POST", "/api/me/", "", {"Authorization: Bearer " + login(createUser()).access});
+        ASSERT_RESPONSE(405, R"({"detail":"Method \"POST\" not allowed."})", r);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD, OPTIONS"), r.header("Allow"));
     }
 
     void testMalformedJson() {

@@ -14,7 +14,8 @@ const char* kTokenBody = R"({"username": "$USERNAME", "password": "$PASSWORD"})"
 const char* kRefreshBody = R"({"refresh": "$REFRESH_TOKEN"})";
 
 std::string substitute(std::string text, const std::string& var, const std::string& value) {
-    for (size_t at; (at = text.find(var)) != std::string::npos;) text.replace(at, var.size(), value);
+    for (size_t at = 0; (at = text.find(var, at)) != std::string::npos; at += value.size())
+        text.replace(at, var.size(), value);
     return text;
 }
 

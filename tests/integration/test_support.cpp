@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -237,15 +239,20 @@ std::string unsignedToken(const json_t* claims) {
 // ---- the control script ----------------------------------------------------
 
 std::string ctl(const std::string& args) {
-    std::string cmd = shellQuote(envOrThrow("LLMAPI_TEST_CTL")) + " " + args;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) throw std::runtime_error("popen failed: " + cmd);
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-    int status = pclose(pipe);
+    // Output goes to a file, not a pipe: a daemon the script starts could hold
+    // a pipe open forever. `timeout` bounds a stuck script.
+    char path[] = "/tmp/llmapi-it-ctl-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    close(fd);
+    std::string cmd = "timeout 300 " + shellQuote(envOrThrow("LLMAPI_TEST_CTL")) + " " + args + " </dev/null >" +
+                      shellQuote(path);
+    int status = std::system(cmd.c_str());
+    std::ifstream file(path);
+    std::string out((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    unlink(path);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error("control script failed: " + cmd + "\n" + out);
+        throw std::runtime_error("control script failed (status " + std::to_string(status) + "): " + cmd + "\n" + out);
     return out;
 }
 

@@ -167,9 +167,10 @@ public:
     void testInvalidAccessTokens() {
         JsonPtr noExp = makeClaims("access", userIdOf(tokens_.access), 300);
         json_object_del(noExp.get(), "exp");
-        std::vector<std::string> tokens = invalidTokens(tokens_.access, "access");
-        tokens.push_back(forgeToken(noExp.get()));
-        for (const auto& token : tokens) assertMeRefused(tokenNotValidBody("Token is invalid"), token);
+        for (const auto& token : invalidTokens(tokens_.access, "access"))
+            assertMeRefused(tokenNotValidBody("Token is invalid"), token);
+        // simplejwt 5.5's own wording for a token without exp (Token.check_exp).
+        assertMeRefused(tokenNotValidBody("Token has no 'exp' claim"), forgeToken(noExp.get()));
     }
 
     void testExpiredAccessToken() {

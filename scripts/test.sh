@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with -Werror, runs the CppUnit unit tests
+# (make check), then starts a real stack (MariaDB, worker pool, nginx) in
+# var/test and runs the HTTP integration suite against it.
+# Ends with one "N passed, M failed" line; exits 0 only when all pass.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=$ROOT/var/test
+. "$ROOT/scripts/lib.sh"
+CONFIGURE_FLAGS=--enable-werror
+
+install_deps
+cd "$ROOT"
+# A tree configured without -Werror (by run.sh) is reconfigured for the tests.
+if [ -f config.status ] && ! grep -q -- '--enable-werror' config.status; then rm -f Makefile; fi
+build
+mkdir -p "$ROOT/var"
+
+count() { sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n 1; }
+
+say "unit tests"
+rm -f tests/unit/unit-tests.log
+make -j"$(nproc)" check >"$ROOT/var/make-check.log" 2>&1 || true
+unit_log=$ROOT/tests/unit/unit-tests.log
+[ -f "$unit_log" ] || tail -n 40 "$ROOT/var/make-check.log"
+grep -v ': OK$' "$unit_log" 2>/dev/null || true
+read -r unit_pass unit_fail < <(count "$unit_log" || echo "0 1")
+[ -n "${unit_pass:-}" ] || { unit_pass=0; unit_fail=1; say "unit tests did not run"; }
+
+say "integration tests (a fresh stack in $VAR)"
+CTL=$ROOT/tests/integration/stack.sh
+"$CTL" stop >/dev/null 2>&1 || true
+rm -rf "$VAR"
+trap '"$CTL" stop >/dev/null 2>&1 || true' EXIT
+"$CTL" start
+it_log=$VAR/integration.log
+set +e
+env $("$CTL" env) LLMAPI_TEST_CTL="$CTL" "$ROOT/tests/integration/integration-tests" 2>&1 | tee "$it_log"
+set -e
+read -r it_pass it_fail < <(count "$it_log" || echo "0 1")
+[ -n "${it_pass:-}" ] || { it_pass=0; it_fail=1; say "integration tests did not finish"; }
+
+"$CTL" stop >/dev/null 2>&1 || true
+say "unit: $unit_pass passed, $unit_fail failed; integration: $it_pass passed, $it_fail failed"
+echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
+[ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Controls the integration tests' own stack (data in var/test, nginx on
+# 127.0.0.1:${LLMAPI_TEST_PORT:-18000}); the test binary calls it as
+# $LLMAPI_TEST_CTL to restart the stack, kill a worker or run SQL.
+#   stack.sh start | stop | restart | kill-worker | worker-pids | sql "STATEMENT"
+#            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
+set -euo pipefail
+VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
+. "$(dirname "$0")/../../scripts/lib.sh"
+export LLMAPI_SERVER_PORT=${LLMAPI_TEST_PORT:-18000}
+export LLMAPI_SERVER_WORKERS=${LLMAPI_SERVER_WORKERS:-2}
+export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-16}
+
+worker_pids() { pgrep -P "$(cat "$VAR/run/fcgi.pid")" | sort; }
+
+case "${1:-}" in
+    start) mkdir -p "$VAR"; stack_start ;;
+    stop) stack_stop ;;
+    restart) stack_stop; stack_start ;;
+    worker-pids) worker_pids ;;
+    kill-worker)
+        pid=$(worker_pids | head -n 1)
+        kill -KILL "$pid"
+        echo "$pid" ;;
+    reload) kill -HUP "$(cat "$VAR/run/fcgi.pid")" ;;
+    pool-stop) pool_stop ;;
+    pool-start) export_runtime_env; pool_start ;;
+    db-stop) db_stop; while [ -S "$(DB_SOCK)" ]; do sleep 0.1; done ;;
+    db-start) db_start ;;
+    sql) mysql_root "${LLMAPI_DATABASE_NAME:-llm_api}" -N -B -e "$2" ;;
+    env)  # the values the test binary needs
+        export_runtime_env
+        echo "LLMAPI_TEST_URL=http://127.0.0.1:$LLMAPI_SERVER_PORT"
+        echo "LLMAPI_TEST_SECRET=$LLMAPI_JWT_SECRET" ;;
+    *) echo "usage: $0 start|stop|restart|kill-worker|worker-pids|sql STATEMENT|reload|pool-stop|pool-start|db-stop|db-start|env" >&2; exit 2 ;;
+esac
