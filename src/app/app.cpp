@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "handlers/handlers.h"
 #include "http/errors.h"
+#include "http/openai_error.h"
 
 namespace llmapi::app {
 
@@ -19,9 +20,37 @@ App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver) : services
     router_.add("POST", "/api/token/refresh/", handlers::token_refresh);
     router_.add("POST", "/api/token/blacklist/", handlers::token_blacklist);
     router_.add("GET", "/api/me/", handlers::me, true);
+    router_.add("GET", "/api/supported-models/", handlers::supported_models, true);
+    router_.add("POST", "/api/chat/completions/", handlers::chat_completions, true);
+    // OpenAI-compatible aliases: the official SDKs work with base_url=…/v1.
+    router_.add("GET", "/v1/models", handlers::v1_models, true);
+    router_.add("POST", "/v1/chat/completions", handlers::chat_completions, true);
 }
 
-http::Response App::dispatch(const http::Request& req) {
+namespace {
+
+// The provider endpoints answer errors in OpenAI's shape (SDKs parse it);
+// the seed's account endpoints in DRF's.
+bool openai_style(const std::string& path) {
+    return path.rfind("/v1/", 0) == 0 || path.rfind("/api/chat/", 0) == 0 || path.rfind("/api/supported-models", 0) == 0;
+}
+
+http::Response server_error(int status, const std::string& path) {
+    const bool unavailable = status == 503;
+    if (openai_style(path)) {
+        JsonPtr body = unavailable ? http::openai_error_body("The database is unreachable; try again later.",
+                                                             "service_unavailable", "", "service_unavailable")
+                                   : http::openai_error_body("The server had an error while processing your request.",
+                                                             "server_error");
+        return http::Response::json(status, body.get());
+    }
+    return http::Response::json_text(status, unavailable ? R"({"detail":"Service temporarily unavailable, try again later."})"
+                                                         : R"({"detail":"A server error occurred."})");
+}
+
+}  // namespace
+
+http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out) {
     const auto m = router_.match(req.method, req.path);
     using M = http::Match<Handler>;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
@@ -29,7 +58,7 @@ http::Response App::dispatch(const http::Request& req) {
         return http::Response::json_text(200, R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})")
             .header("Allow", m.allow);
     }
-    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr))};
+    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr)), &http, &out};
     // DRF authenticates before it looks for the method's handler: a protected
     // path answers 401 before 405.
     if (m.auth) ctx.user = auth::authenticate_bearer(services_, req, ctx.now);
@@ -41,23 +70,27 @@ http::Response App::dispatch(const http::Request& req) {
     return m.route->handler(ctx);
 }
 
-http::Response App::handle(const http::Request& req) {
+http::Response App::handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out) {
     try {
-        return dispatch(req);
+        return dispatch(req, http, out);
     } catch (const http::HttpError& e) {
+        if (out.started()) return http::Response::already_sent();  // too late for a status
         http::Response r = http::Response::json_text(e.status(), e.body());
         for (const auto& h : e.headers()) r.header(h.first, h.second);
         return r;
     } catch (const db::DbUnavailable& e) {
         log_warn("database unavailable: %s", e.what());
-        return http::Response::json_text(503, R"({"detail":"Service temporarily unavailable, try again later."})");
+        if (out.started()) return http::Response::already_sent();
+        return server_error(503, req.path);
     } catch (const sql::SQLException& e) {
         // The message may contain SQL: it goes to the log, never to the client.
         log_error("SQL error %d on %s %s: %s", e.getErrorCode(), req.method.c_str(), req.path.c_str(), e.what());
-        return http::Response::json_text(500, R"({"detail":"A server error occurred."})");
+        if (out.started()) return http::Response::already_sent();
+        return server_error(500, req.path);
     } catch (const std::exception& e) {
         log_error("error on %s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
-        return http::Response::json_text(500, R"({"detail":"A server error occurred."})");
+        if (out.started()) return http::Response::already_sent();
+        return server_error(500, req.path);
     }
 }
 

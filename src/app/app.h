@@ -9,11 +9,13 @@ namespace llmapi::app {
 class App {
 public:
     App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver);
-    http::Response handle(const http::Request& req);
+    // `http` is the calling thread's upstream client; `out` lets a handler
+    // stream its response (then the returned Response has sent = true).
+    http::Response handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out);
     Services& services() { return services_; }
 
 private:
-    http::Response dispatch(const http::Request& req);
+    http::Response dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out);
     Services services_;
     http::Router<Handler> router_;
 };

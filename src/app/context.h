@@ -7,6 +7,8 @@
 #include "db/users.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/stream.h"
+#include "upstream/http_client.h"
 
 namespace llmapi::app {
 
@@ -15,6 +17,8 @@ struct Context {
     const http::Request& request;
     std::optional<db::User> user;
     long now = 0;  // unix seconds at the start of the request
+    upstream::HttpClient* http = nullptr;  // this thread's client (kept-alive connections)
+    http::StreamOut* out = nullptr;        // for responses streamed as they are produced
 };
 
 using Handler = http::Response (*)(Context&);

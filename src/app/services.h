@@ -5,6 +5,7 @@
 #include "common/semaphore.h"
 #include "config/config.h"
 #include "db/pool.h"
+#include "providers/provider_set.h"
 
 namespace llmapi::app {
 
@@ -13,7 +14,9 @@ struct Services {
         : cfg(c),
           pool(c.database, driver),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
-          hash_gate(c.auth.max_concurrent_hashes) {}
+          hash_gate(c.auth.max_concurrent_hashes),
+          providers(c.providers),
+          models(c.providers.models_cache_s) {}
 
     const config::Config cfg;
     db::Pool pool;
@@ -21,6 +24,8 @@ struct Services {
     // argon2 at Django's cost takes ~100 MiB and both cores: a burst of logins
     // waits here instead of exhausting memory.
     Semaphore hash_gate;
+    const providers::ProviderSet providers;
+    providers::ModelCache models;
 };
 
 }  // namespace llmapi::app

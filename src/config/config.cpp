@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "providers/provider.h"
+
 namespace llmapi::config {
 
 namespace {
@@ -71,7 +73,13 @@ void read_provider(Reader& r, const std::string& sec, ProviderConfig& p) {
     r.integer(sec, "idle_timeout_s", p.idle_timeout_s, 1, 86400);
     r.integer(sec, "retries", p.retries, 0, 10);
     r.str(sec, "fallback", p.fallback);
-    if (p.kind != "openai" && p.kind != "gemini") r.fail(sec, "kind", "must be openai or gemini, got '" + p.kind + "'");
+    r.str(sec, "headers", p.headers);
+    r.integer(sec, "max_response_bytes", p.max_response_bytes, 1024, 1L << 34);
+    if (!providers::find_factory(p.kind)) {
+        std::string kinds;
+        for (const auto& k : providers::known_kinds()) kinds += (kinds.empty() ? "" : " or ") + k;
+        r.fail(sec, "kind", "must be " + kinds + ", got '" + p.kind + "'");
+    }
     if (!p.auth.empty() && p.auth != "none") r.fail(sec, "auth", "must be empty or none, got '" + p.auth + "'");
 }
 

@@ -57,7 +57,9 @@ struct ProviderConfig {
     int timeout_s = 600;
     int idle_timeout_s = 60;
     int retries = 2;
-    std::string fallback;
+    std::string fallback;            // "provider/model, provider/model"
+    std::string headers;             // extra headers: "Name: value | Name: value"
+    long max_response_bytes = 64L * 1024 * 1024;
 };
 
 struct ProvidersConfig {

@@ -11,5 +11,8 @@ http::Response token_obtain(app::Context& ctx);
 http::Response token_refresh(app::Context& ctx);
 http::Response token_blacklist(app::Context& ctx);
 http::Response me(app::Context& ctx);
+http::Response supported_models(app::Context& ctx);
+http::Response v1_models(app::Context& ctx);
+http::Response chat_completions(app::Context& ctx);
 
 }  // namespace llmapi::handlers

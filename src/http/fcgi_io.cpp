@@ -59,3 +59,32 @@ void write_response(FCGX_Request& fcgi, const Response& resp) {
 }
 
 }  // namespace llmapi::http
+
+#include <poll.h>
+
+namespace llmapi::http {
+
+bool FcgiStreamOut::start(int status, const std::vector<std::pair<std::string, std::string>>& headers) {
+    started_ = true;
+    std::string head = "Status: " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
+    for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+    head += "\r\n";
+    return write(head);
+}
+
+bool FcgiStreamOut::write(const std::string& data) {
+    if (gone_) return false;
+    if (FCGX_PutStr(data.data(), static_cast<int>(data.size()), r_.out) < 0 || FCGX_FFlush(r_.out) < 0) gone_ = true;
+    return !gone_;
+}
+
+bool FcgiStreamOut::client_gone() {
+    if (gone_) return true;
+    // nginx closes our connection when its client goes away; during a response
+    // it sends nothing else, so any readiness on the socket means that.
+    pollfd p{r_.ipcFd, POLLIN | POLLRDHUP, 0};
+    if (r_.ipcFd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) gone_ = true;
+    return gone_;
+}
+
+}  // namespace llmapi::http

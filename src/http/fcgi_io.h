@@ -14,3 +14,25 @@ Request read_request(FCGX_Request& fcgi, long max_body);
 void write_response(FCGX_Request& fcgi, const Response& resp);
 
 }  // namespace llmapi::http
+
+#include "http/stream.h"
+
+namespace llmapi::http {
+
+// StreamOut over a libfcgi request: FCGX_FFlush after each piece (nginx has
+// fastcgi_buffering off and we send X-Accel-Buffering: no).
+class FcgiStreamOut : public StreamOut {
+public:
+    explicit FcgiStreamOut(FCGX_Request& r) : r_(r) {}
+    bool start(int status, const std::vector<std::pair<std::string, std::string>>& headers) override;
+    bool write(const std::string& data) override;
+    bool client_gone() override;
+    bool started() const override { return started_; }
+
+private:
+    FCGX_Request& r_;
+    bool started_ = false;
+    bool gone_ = false;
+};
+
+}  // namespace llmapi::http

@@ -12,6 +12,13 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    bool sent = false;  // already written through a StreamOut: nothing left to send
+
+    static Response already_sent() {
+        Response r;
+        r.sent = true;
+        return r;
+    }
 
     static Response json(int status, const json_t* body);
     static Response json_text(int status, std::string body);

@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "common/log.h"
 #include "http/fcgi_io.h"
+#include "upstream/http_client.h"
 
 namespace llmapi::server {
 
@@ -39,13 +40,15 @@ void serve(ThreadArgs a) {
     FCGX_Request req;
     // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
     FCGX_InitRequest(&req, a.listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    upstream::HttpClient http;  // this thread's: keeps provider connections alive
     while (!a.stopping->load()) {
         if (FCGX_Accept_r(&req) < 0) {
             if (a.stopping->load()) break;
             continue;  // EINTR or a connection that went away
         }
-        http::Response resp = a.app->handle(http::read_request(req, a.max_body));
-        http::write_response(req, resp);
+        http::FcgiStreamOut out(req);
+        http::Response resp = a.app->handle(http::read_request(req, a.max_body), http, out);
+        if (!resp.sent) http::write_response(req, resp);
         FCGX_Finish_r(&req);
     }
     FCGX_Free(&req, 1);
@@ -78,6 +81,7 @@ int run_worker(const config::Config& cfg, int listen_fd) {
     }
     pthread_sigmask(SIG_BLOCK, &waitset, nullptr);
 
+    curl_global_init(CURL_GLOBAL_DEFAULT);  // not thread-safe: before the threads
     if (FCGX_Init() != 0) {
         log_error("FCGX_Init failed");
         return 1;

@@ -1,0 +1,157 @@
+#include "chat/dispatch.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "chat/sink.h"
+#include "common/log.h"
+#include "common/random.h"
+#include "http/openai_error.h"
+
+namespace llmapi::chat {
+
+namespace {
+
+using providers::UpstreamError;
+
+constexpr long kBackoffBaseMs = 200;
+constexpr long kBackoffMaxMs = 5000;
+constexpr long kMaxRetryAfterS = 30;  // a longer Retry-After: go to the fallback instead
+
+// Full jitter (sleep a random time up to base * 2^attempt), at least what
+// Retry-After asks. Returns false when the wait would be unreasonable.
+bool backoff(int attempt, const UpstreamError& e) {
+    thread_local std::minstd_rand rng([] {
+        uint32_t seed;
+        random_bytes(&seed, sizeof seed);
+        return seed;
+    }());
+    if (e.retry_after_s > kMaxRetryAfterS) return false;
+    const long cap = std::min(kBackoffMaxMs, kBackoffBaseMs << std::min(attempt, 10));
+    long ms = std::uniform_int_distribution<long>(cap / 4, cap)(rng);
+    if (e.retry_after_s >= 0) ms = std::max(ms, e.retry_after_s * 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return true;
+}
+
+// "gemini/gemini-2.0-flash, inhouse/llama3" → targets; entries naming an
+// unknown or unconfigured provider are skipped (and logged).
+std::vector<Target> fallbacks(const app::Services& s, const providers::Provider& p) {
+    std::vector<Target> out;
+    const std::string& list = p.config().fallback;
+    size_t pos = 0;
+    while (pos < list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        std::string item = list.substr(pos, comma - pos);
+        pos = comma + 1;
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        const size_t slash = item.find('/');
+        if (item.empty() || slash == std::string::npos) continue;
+        providers::Provider* fp = s.providers.find(item.substr(0, slash));
+        if (!fp || !fp->configured()) {
+            log_warn("fallback '%s' of provider '%s' is unknown or not configured; skipped", item.c_str(), p.name().c_str());
+            continue;
+        }
+        out.push_back(Target{fp, item.substr(slash + 1)});
+    }
+    return out;
+}
+
+// A failure the client caused (bad model, bad parameter): no fallback helps.
+bool is_client_error(const UpstreamError& e) {
+    return e.kind == UpstreamError::Status && e.status >= 400 && e.status < 500 && e.status != 401 &&
+           e.status != 403 && e.status != 408 && e.status != 429;
+}
+
+}  // namespace
+
+Target resolve_target(const app::Services& s, const std::string& query_provider, const std::string& model) {
+    Target t;
+    std::string name = query_provider;
+    t.model = model;
+    const size_t slash = model.find('/');
+    if (slash != std::string::npos) {
+        // "gemini/gemini-2.0-flash": the prefix names the provider when it is one
+        // of ours (and is dropped); "models/x" stays for Gemini to strip.
+        const std::string prefix = model.substr(0, slash);
+        if (s.providers.find(prefix) && (name.empty() || name == prefix)) {
+            name = prefix;
+            t.model = model.substr(slash + 1);
+        }
+    }
+    if (name.empty()) name = s.providers.default_name();
+    t.provider = s.providers.find(name);
+    if (!t.provider) {
+        std::string known;
+        for (const auto& n : s.providers.names()) known += (known.empty() ? "" : ", ") + n;
+        throw http::invalid_request("Unknown provider '" + name + "'. Available providers: " + known + ".", "provider");
+    }
+    if (!t.provider->configured())
+        throw http::openai_error(503, "Provider '" + name + "' is not configured: set its api_key (or auth = none).",
+                                 "provider_not_configured", "", "provider_not_configured");
+    return t;
+}
+
+int error_status(const UpstreamError& e) {
+    if (e.kind == UpstreamError::Timeout) return 504;
+    if (is_client_error(e)) return static_cast<int>(e.status);
+    return 502;
+}
+
+JsonPtr error_body(const UpstreamError& e, const std::string& provider) {
+    if (e.kind == UpstreamError::Timeout)
+        return http::openai_error_body("Provider '" + provider + "' timed out: " + e.message, "upstream_timeout", "",
+                                       "upstream_timeout");
+    if (is_client_error(e))
+        return http::openai_error_body(e.message, e.type.empty() ? "invalid_request_error" : e.type, e.param, e.code);
+    if (e.kind == UpstreamError::Status && (e.status == 401 || e.status == 403))
+        return http::openai_error_body("Provider '" + provider + "' rejected the gateway's credentials.",
+                                       "upstream_error", "", "upstream_error");
+    std::string what = e.message;
+    if (e.kind == UpstreamError::Status) what += " (HTTP " + std::to_string(e.status) + ")";
+    return http::openai_error_body("Provider '" + provider + "' failed: " + what, "upstream_error", "", "upstream_error");
+}
+
+http::Response run_chat(app::Context& ctx, const json_t* body, const Target& target) {
+    const bool stream = json_is_true(json_object_get(body, "stream"));
+    const bool include_usage =
+        stream && json_is_true(json_object_get(json_object_get(body, "stream_options"), "include_usage"));
+    HttpChatSink sink(*ctx.out, include_usage);
+
+    std::vector<Target> targets{target};
+    for (auto& t : fallbacks(ctx.services, *target.provider)) targets.push_back(t);
+
+    UpstreamError last;
+    std::string last_provider;
+    for (const Target& t : targets) {
+        providers::ChatCall call{body, t.model, stream};
+        const int retries = t.provider->config().retries;
+        for (int attempt = 0;; ++attempt) {
+            last = t.provider->chat(*ctx.http, call, sink);
+            last_provider = t.provider->name();
+            if (!last) {
+                if (!stream) return http::Response::json_text(200, sink.completion_text());
+                sink.finish_stream();
+                return http::Response::already_sent();
+            }
+            if (last.kind == UpstreamError::Cancelled) return http::Response::already_sent();
+            if (sink.started()) {  // past the first byte: no retry, no fallback
+                log_warn("provider '%s' failed mid-stream: %s", last_provider.c_str(), last.message.c_str());
+                sink.fail_stream(error_body(last, last_provider).get());
+                return http::Response::already_sent();
+            }
+            log_warn("provider '%s' attempt %d failed: %s (status %ld)", last_provider.c_str(), attempt + 1,
+                     last.message.c_str(), last.status);
+            if (!last.retryable() || attempt >= retries || !backoff(attempt, last)) break;
+        }
+        if (is_client_error(last)) break;
+    }
+    JsonPtr err = error_body(last, last_provider);
+    return http::Response::json(error_status(last), err.get());
+}
+
+}  // namespace llmapi::chat

@@ -1,0 +1,43 @@
+#include "chat/sink.h"
+
+namespace llmapi::chat {
+
+void HttpChatSink::remember_usage(const json_t* obj) {
+    const json_t* u = json_object_get(obj, "usage");
+    if (json_is_object(u)) usage_.reset(json_deep_copy(u));
+}
+
+void HttpChatSink::completion(const json_t* completion, const std::string& raw) {
+    remember_usage(completion);
+    completion_ = raw.empty() ? json_to_string(completion) : raw;
+}
+
+bool HttpChatSink::send(const std::string& event) {
+    if (!out_.started() &&
+        !out_.start(200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}))
+        return false;
+    return out_.write(event);
+}
+
+bool HttpChatSink::chunk(const json_t* chunk) {
+    remember_usage(chunk);
+    const json_t* usage = json_object_get(chunk, "usage");
+    if (!include_usage_ && usage) {
+        const json_t* choices = json_object_get(chunk, "choices");
+        // The usage-only chunk we asked for on the client's behalf: not theirs.
+        if (json_is_array(choices) && json_array_size(choices) == 0) return !out_.client_gone();
+        // "usage": null on every chunk is also our doing; drop it.
+        JsonPtr copy(json_copy(const_cast<json_t*>(chunk)));
+        json_object_del(copy.get(), "usage");
+        return send("data: " + json_to_string(copy.get()) + "\n\n");
+    }
+    return send("data: " + json_to_string(chunk) + "\n\n");
+}
+
+void HttpChatSink::finish_stream() { send("data: [DONE]\n\n"); }
+
+void HttpChatSink::fail_stream(const json_t* error_body) {
+    if (send("data: " + json_to_string(error_body) + "\n\n")) send("data: [DONE]\n\n");
+}
+
+}  // namespace llmapi::chat

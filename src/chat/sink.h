@@ -1,0 +1,40 @@
+// Delivers a provider's OpenAI-format answer to our client: a whole
+// chat.completion, or SSE chunks flushed one by one and `data: [DONE]`.
+#pragma once
+#include <string>
+
+#include "common/json.h"
+#include "http/stream.h"
+#include "providers/provider.h"
+
+namespace llmapi::chat {
+
+class HttpChatSink : public providers::ChatSink {
+public:
+    HttpChatSink(http::StreamOut& out, bool include_usage) : out_(out), include_usage_(include_usage) {}
+
+    void completion(const json_t* completion, const std::string& raw) override;
+    bool chunk(const json_t* chunk) override;
+    bool client_gone() override { return out_.client_gone(); }
+
+    // Has any byte gone to the client? Then no retry or fallback is possible.
+    bool started() const { return out_.started(); }
+    // Ends a stream: `data: [DONE]`.
+    void finish_stream();
+    // A failure after the stream began: `data: {"error":{...}}` then `data: [DONE]`.
+    void fail_stream(const json_t* error_body);
+
+    const std::string& completion_text() const { return completion_; }
+    const json_t* usage() const { return usage_.get(); }  // the last usage seen, or null
+
+private:
+    bool send(const std::string& event);
+    void remember_usage(const json_t* obj);
+
+    http::StreamOut& out_;
+    const bool include_usage_;
+    std::string completion_;
+    JsonPtr usage_;
+};
+
+}  // namespace llmapi::chat

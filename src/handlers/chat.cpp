@@ -1,0 +1,17 @@
+// POST /api/chat/completions/?provider=P and its OpenAI alias
+// POST /v1/chat/completions: one OpenAI-format answer for every provider.
+#include "chat/dispatch.h"
+#include "chat/validate.h"
+#include "handlers/handlers.h"
+
+namespace llmapi::handlers {
+
+http::Response chat_completions(app::Context& ctx) {
+    JsonPtr body = chat::parse_chat_body(ctx.request);
+    chat::validate_chat_request(body.get());
+    const chat::Target target = chat::resolve_target(ctx.services, http::query_param(ctx.request.query, "provider"),
+                                                     json_string_value(json_object_get(body.get(), "model")));
+    return chat::run_chat(ctx, body.get(), target);
+}
+
+}  // namespace llmapi::handlers

@@ -1,0 +1,65 @@
+// GET /api/supported-models/?provider=P → {"models":[…]} (the seed's shape)
+// GET /v1/models[?provider=P] → OpenAI's {"object":"list","data":[…]}.
+#include "chat/dispatch.h"
+#include "handlers/handlers.h"
+#include "http/errors.h"
+
+namespace llmapi::handlers {
+
+namespace {
+
+std::vector<std::string> models_of(app::Context& ctx, providers::Provider& p) {
+    providers::UpstreamError err;
+    std::vector<std::string> models = ctx.services.models.get(p, *ctx.http, err);
+    if (err) throw http::HttpError(chat::error_status(err), chat::error_body(err, p.name()));
+    return models;
+}
+
+providers::Provider& named_provider(app::Context& ctx, const std::string& name) {
+    // resolve_target checks that the provider exists and is configured.
+    return *chat::resolve_target(ctx.services, name, "").provider;
+}
+
+json_t* model_object(const std::string& id, const std::string& owner) {
+    json_t* m = json_object();
+    json_object_set_new(m, "id", json_string(id.c_str()));
+    json_object_set_new(m, "object", json_string("model"));
+    json_object_set_new(m, "created", json_integer(0));
+    json_object_set_new(m, "owned_by", json_string(owner.c_str()));
+    return m;
+}
+
+}  // namespace
+
+http::Response supported_models(app::Context& ctx) {
+    providers::Provider& p = named_provider(ctx, http::query_param(ctx.request.query, "provider"));
+    JsonPtr list(json_array());
+    for (const auto& id : models_of(ctx, p)) json_array_append_new(list.get(), json_string(id.c_str()));
+    JsonPtr body(json_object());
+    json_object_set(body.get(), "models", list.get());
+    return http::Response::json(200, body.get());
+}
+
+http::Response v1_models(app::Context& ctx) {
+    bool given = false;
+    const std::string name = http::query_param(ctx.request.query, "provider", &given);
+    JsonPtr data(json_array());
+    if (given && !name.empty()) {
+        providers::Provider& p = named_provider(ctx, name);
+        for (const auto& id : models_of(ctx, p)) json_array_append_new(data.get(), model_object(id, p.name()));
+    } else {
+        // Every configured provider's models, as "provider/model" ids that
+        // route back to that provider when passed as `model`.
+        for (const auto& n : ctx.services.providers.names()) {
+            providers::Provider* p = ctx.services.providers.find(n);
+            if (!p->configured()) continue;
+            for (const auto& id : models_of(ctx, *p)) json_array_append_new(data.get(), model_object(n + "/" + id, n));
+        }
+    }
+    JsonPtr body(json_object());
+    json_object_set_new(body.get(), "object", json_string("list"));
+    json_object_set(body.get(), "data", data.get());
+    return http::Response::json(200, body.get());
+}
+
+}  // namespace llmapi::handlers

@@ -1,0 +1,171 @@
+// Google Gemini's native API, translated to and from OpenAI's format
+// (the mapping itself is in gemini_translate.cpp).
+// API: https://ai.google.dev/api/generate-content (generateContent,
+// streamGenerateContent with alt=sse), https://ai.google.dev/api/models#method:-models.list
+// (pageSize/pageToken/nextPageToken), key in the x-goog-api-key header —
+// never in the URL, where it would end up in logs.
+#include <cctype>
+#include <ctime>
+
+#include "common/random.h"
+#include "providers/gemini_translate.h"
+#include "providers/provider.h"
+#include "upstream/sse.h"
+
+namespace llmapi::providers {
+
+namespace {
+
+constexpr int kMaxModelPages = 50;
+
+UpstreamError client_error(const std::string& message, const std::string& param) {
+    UpstreamError e;
+    e.kind = UpstreamError::Status;
+    e.status = 400;
+    e.message = message;
+    e.type = "invalid_request_error";
+    e.param = param;
+    return e;
+}
+
+// Model ids go into the URL path: only the characters Gemini's ids use.
+bool safe_model_id(const std::string& m) {
+    if (m.empty() || m.size() > 200) return false;
+    for (char c : m)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) return false;
+    return true;
+}
+
+class GeminiProvider : public Provider {
+public:
+    using Provider::Provider;
+
+    std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) override {
+        std::vector<std::string> ids;
+        std::string token;
+        for (int page = 0; page < kMaxModelPages; ++page) {
+            upstream::HttpRequest req = request("GET", "/models?pageSize=1000" + (token.empty() ? "" : "&pageToken=" + token));
+            const upstream::HttpResult r = http.perform(req);
+            if ((err = transport_error(r))) return {};
+            if (r.status < 200 || r.status >= 300) {
+                err = error_from(r);
+                return {};
+            }
+            JsonPtr body(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
+            size_t i;
+            json_t* m;
+            json_array_foreach(json_object_get(body.get(), "models"), i, m) {
+                if (supports_generate_content(m))
+                    ids.push_back(gemini::strip_models_prefix(json_string_value(json_object_get(m, "name"))));
+            }
+            const json_t* next = json_object_get(body.get(), "nextPageToken");
+            if (!json_is_string(next) || json_string_length(next) == 0) break;
+            token = json_string_value(next);
+            if (token.find_first_of("&#? ") != std::string::npos) break;  // not a token we can put in a URL
+        }
+        return ids;
+    }
+
+    UpstreamError chat(upstream::HttpClient& http, const ChatCall& call, ChatSink& sink) override {
+        const std::string model = gemini::strip_models_prefix(call.model);
+        if (!safe_model_id(model)) return client_error("Invalid model id '" + call.model + "' for Gemini.", "model");
+        gemini::TranslateError terr;
+        JsonPtr body = gemini::to_gemini_request(call.body, terr);
+        if (!body) return client_error(terr.message, terr.param);
+
+        upstream::HttpRequest req =
+            request("POST", "/models/" + model + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+        req.headers.push_back("Content-Type: application/json");
+        req.body = json_to_string(body.get());
+        const std::string id = "chatcmpl-" + uuid4_hex();
+        const long created = static_cast<long>(std::time(nullptr));
+        return call.stream ? stream(http, req, model, id, created, sink) : whole(http, req, model, id, created, sink);
+    }
+
+private:
+    static bool supports_generate_content(const json_t* model) {
+        if (!json_is_string(json_object_get(model, "name"))) return false;
+        size_t i;
+        json_t* method;
+        json_array_foreach(json_object_get(model, "supportedGenerationMethods"), i, method) {
+            if (json_is_string(method) && std::string(json_string_value(method)) == "generateContent") return true;
+        }
+        return false;
+    }
+
+    upstream::HttpRequest request(const char* method, const std::string& path) const {
+        upstream::HttpRequest req;
+        req.method = method;
+        req.url = cfg_.base_url + path;
+        req.limits = limits();
+        req.headers.push_back("x-goog-api-key: " + cfg_.api_key);
+        for (auto& h : extra_headers()) req.headers.push_back(h);
+        return req;
+    }
+
+    static UpstreamError bad_response(const std::string& message) {
+        UpstreamError e;
+        e.kind = UpstreamError::BadResponse;
+        e.message = message;
+        return e;
+    }
+
+    UpstreamError whole(upstream::HttpClient& http, const upstream::HttpRequest& req, const std::string& model,
+                        const std::string& id, long created, ChatSink& sink) {
+        const upstream::HttpResult r = http.perform(req, nullptr, [&] { return sink.client_gone(); });
+        if (UpstreamError e = transport_error(r)) return e;
+        if (r.status < 200 || r.status >= 300) return error_from(r);
+        JsonPtr response(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
+        if (!json_is_object(response.get())) return bad_response("Gemini's answer is not a JSON object");
+        JsonPtr completion = gemini::to_openai_completion(response.get(), model, id, created);
+        sink.completion(completion.get(), "");
+        return {};
+    }
+
+    UpstreamError stream(upstream::HttpClient& http, const upstream::HttpRequest& req, const std::string& model,
+                         const std::string& id, long created, ChatSink& sink) {
+        upstream::SseParser sse;
+        gemini::StreamState st;
+        st.id = id;
+        st.model = model;
+        st.created = created;
+        UpstreamError mid_stream;
+        auto on_event = [&](const std::string& data) {
+            JsonPtr frame(json_loadb(data.data(), data.size(), 0, nullptr));
+            if (!json_is_object(frame.get())) {
+                mid_stream = bad_response("Gemini sent an event that is not JSON");
+                return false;
+            }
+            if (const json_t* err = json_object_get(frame.get(), "error")) {
+                const json_t* m = json_object_get(err, "message");
+                mid_stream = bad_response(json_is_string(m) ? redact(json_string_value(m)) : "Gemini reported an error");
+                return false;
+            }
+            for (const JsonPtr& chunk : gemini::to_openai_chunks(frame.get(), st)) {
+                if (!sink.chunk(chunk.get())) {
+                    mid_stream.kind = UpstreamError::Cancelled;
+                    return false;
+                }
+            }
+            return true;
+        };
+        const upstream::HttpResult r = http.perform(
+            req, [&](const char* d, size_t n) { return sse.feed(d, n, on_event); }, [&] { return sink.client_gone(); });
+        if (mid_stream) return mid_stream;
+        if (UpstreamError e = transport_error(r)) return e;
+        if (r.status < 200 || r.status >= 300) return error_from(r);
+        sse.finish(on_event);
+        if (mid_stream) return mid_stream;
+        // Gemini sends no [DONE]; its running usage totals become our usage chunk.
+        JsonPtr usage = gemini::usage_chunk(st);
+        UpstreamError done;
+        if (!sink.chunk(usage.get())) done.kind = UpstreamError::Cancelled;
+        return done;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_gemini(const config::ProviderConfig& cfg) { return std::make_unique<GeminiProvider>(cfg); }
+
+}  // namespace llmapi::providers

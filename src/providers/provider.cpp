@@ -1,0 +1,71 @@
+#include "providers/provider.h"
+
+#include <ctime>
+
+namespace llmapi::providers {
+
+upstream::Limits Provider::limits() const {
+    upstream::Limits l;
+    l.connect_timeout_s = cfg_.connect_timeout_s;
+    l.timeout_s = cfg_.timeout_s;
+    l.idle_timeout_s = cfg_.idle_timeout_s;
+    l.max_response_bytes = static_cast<size_t>(cfg_.max_response_bytes);
+    return l;
+}
+
+std::string Provider::redact(std::string text) const {
+    if (cfg_.api_key.size() < 4) return text;
+    for (size_t pos; (pos = text.find(cfg_.api_key)) != std::string::npos;) text.replace(pos, cfg_.api_key.size(), "***");
+    return text;
+}
+
+std::vector<std::string> Provider::extra_headers() const {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < cfg_.headers.size()) {
+        size_t bar = cfg_.headers.find('|', pos);
+        if (bar == std::string::npos) bar = cfg_.headers.size();
+        std::string h = cfg_.headers.substr(pos, bar - pos);
+        const size_t b = h.find_first_not_of(' '), e = h.find_last_not_of(' ');
+        if (b != std::string::npos && h.find(':') != std::string::npos) out.push_back(h.substr(b, e - b + 1));
+        pos = bar + 1;
+    }
+    return out;
+}
+
+UpstreamError transport_error(const upstream::HttpResult& r) {
+    UpstreamError e;
+    switch (r.outcome) {
+        case upstream::Outcome::Ok: return e;
+        case upstream::Outcome::ConnectError: e.kind = UpstreamError::Connect; e.message = "could not connect to the provider"; break;
+        case upstream::Outcome::Timeout: e.kind = UpstreamError::Timeout; e.message = "the provider did not answer in time"; break;
+        case upstream::Outcome::Reset: e.kind = UpstreamError::Reset; e.message = "the connection to the provider broke"; break;
+        case upstream::Outcome::TooLarge: e.kind = UpstreamError::TooLarge; e.message = "the provider's response was too large"; break;
+        case upstream::Outcome::Cancelled: e.kind = UpstreamError::Cancelled; e.message = "cancelled: the client went away"; break;
+    }
+    return e;
+}
+
+UpstreamError Provider::error_from(const upstream::HttpResult& r) const {
+    UpstreamError e;
+    e.kind = UpstreamError::Status;
+    e.status = r.status;
+    e.retry_after_s = upstream::parse_retry_after(r.retry_after, static_cast<long>(time(nullptr)));
+    // OpenAI: {"error":{"message","type","param","code"}}; Gemini:
+    // {"error":{"code":400,"message","status":"INVALID_ARGUMENT"}}.
+    JsonPtr body(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
+    const json_t* err = json_object_get(body.get(), "error");
+    auto str = [&](const char* key) {
+        const json_t* v = json_object_get(err, key);
+        return json_is_string(v) ? redact(json_string_value(v)) : std::string();
+    };
+    e.message = str("message");
+    e.type = str("type");
+    e.param = str("param");
+    e.code = str("code");
+    if (e.type.empty()) e.type = str("status");  // Gemini's INVALID_ARGUMENT etc.
+    if (e.message.empty()) e.message = "the provider answered HTTP " + std::to_string(r.status);
+    return e;
+}
+
+}  // namespace llmapi::providers

@@ -1,0 +1,81 @@
+// One interface for every provider, whatever wire protocol it speaks; the
+// answer always comes out in OpenAI's format through a ChatSink.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "config/config.h"
+#include "upstream/http_client.h"
+
+namespace llmapi::providers {
+
+// A failed call to a provider, as a value (mapped to HTTP in chat/dispatch.cpp).
+struct UpstreamError {
+    enum Kind { None, Connect, Timeout, Reset, Status, BadResponse, TooLarge, Cancelled };
+    Kind kind = None;
+    long status = 0;          // the provider's HTTP status, for Status
+    std::string message;      // the provider's own message (our key redacted)
+    std::string type, param, code;
+    long retry_after_s = -1;  // from Retry-After, -1 if none
+
+    explicit operator bool() const { return kind != None; }
+    // Worth another try on the same provider: connect errors, resets, 429, 5xx.
+    bool retryable() const {
+        return kind == Connect || kind == Reset || (kind == Status && (status == 429 || status >= 500));
+    }
+};
+
+struct ChatCall {
+    const json_t* body = nullptr;  // the client's body, validated
+    std::string model;             // the provider's model id (no "provider/" prefix)
+    bool stream = false;
+};
+
+// Where a provider delivers its answer, already in OpenAI's format.
+class ChatSink {
+public:
+    virtual ~ChatSink() = default;
+    // A whole chat.completion; `raw` is its text when it can be passed on as received.
+    virtual void completion(const json_t* completion, const std::string& raw) = 0;
+    // One chat.completion.chunk (a usage-only chunk included); false: the client is gone, stop.
+    virtual bool chunk(const json_t* chunk) = 0;
+    // Polled while waiting for the provider: true when the client is gone.
+    virtual bool client_gone() = 0;
+};
+
+class Provider {
+public:
+    explicit Provider(config::ProviderConfig cfg) : cfg_(std::move(cfg)) {}
+    virtual ~Provider() = default;
+
+    virtual std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) = 0;
+    virtual UpstreamError chat(upstream::HttpClient& http, const ChatCall& call, ChatSink& sink) = 0;
+
+    const config::ProviderConfig& config() const { return cfg_; }
+    const std::string& name() const { return cfg_.name; }
+    // A key is set, or the section says `auth = none` (a keyless local server).
+    bool configured() const { return !cfg_.api_key.empty() || cfg_.auth == "none"; }
+
+protected:
+    upstream::Limits limits() const;
+    // The provider's error body → UpstreamError (message, type, param, code), key redacted.
+    UpstreamError error_from(const upstream::HttpResult& r) const;
+    // Replaces our API key wherever it appears in text from the provider.
+    std::string redact(std::string text) const;
+    // The extra "Name: value" headers from config (`headers = A: x | B: y`).
+    std::vector<std::string> extra_headers() const;
+
+    config::ProviderConfig cfg_;
+};
+
+// A transport failure (no complete HTTP response) as an UpstreamError; None for Outcome::Ok.
+UpstreamError transport_error(const upstream::HttpResult& r);
+
+// Wire protocols by `kind`. Adding one = a new file + one line in registry.cpp.
+using Factory = std::unique_ptr<Provider> (*)(const config::ProviderConfig&);
+Factory find_factory(const std::string& kind);
+std::vector<std::string> known_kinds();
+
+}  // namespace llmapi::providers
