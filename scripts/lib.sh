@@ -8,7 +8,7 @@ CONFIG=${LLMAPI_CONFIG:-$ROOT/conf/app.ini}
 
 PACKAGES="build-essential autoconf autoconf-archive automake libtool pkg-config
   libfcgi-dev libcgicc-dev libjansson-dev libjwt-dev libmysqlcppconn-dev
-  libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev
+  libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev libcpp-httplib-dev
   nginx mariadb-server mariadb-client curl"
 
 say() { printf '==> %s\n' "$*"; }
@@ -174,6 +174,46 @@ nginx_stop() {
     local i
     for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+}
+
+# ---- fake providers (tests/fakes/fake_llm.cpp) ----------------------------
+FAKE_PORT=${LLMAPI_FAKE_PORT:-18999}
+
+fake_start() {
+    "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
+    echo $! > "$VAR/run/fake-llm.pid"
+    local i
+    for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$FAKE_PORT/" && return 0; sleep 0.1; done
+    die "the fake providers did not start, see $VAR/log/fake-llm.log"
+}
+
+fake_stop() {
+    local pid
+    pid=$(cat "$VAR/run/fake-llm.pid" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null || true
+    rm -f "$VAR/run/fake-llm.pid"
+}
+
+# Points every provider that has no key at the fake server (exports
+# LLMAPI_PROVIDER_<NAME>_BASE_URL and _API_KEY for the daemon).
+use_fakes_for_unconfigured() {
+    local name kind state url var
+    while read -r name kind state url; do
+        [ "$state" = configured ] && continue
+        var=LLMAPI_PROVIDER_$(echo "$name" | tr 'a-z.-' 'A-Z__')
+        case "$kind" in
+            gemini) export "${var}_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1beta" ;;
+            *) export "${var}_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1" ;;
+        esac
+        export "${var}_API_KEY=fake-key-for-$name"
+    done < <("$ROOT/llm-api-fcgi" --config "$CONFIG" --providers)
+}
+
+print_providers() {
+    local name kind state url
+    while read -r name kind state url; do
+        printf '    %-10s %-7s %-15s %s\n' "$name" "$kind" "$state" "$url"
+    done < <("$ROOT/llm-api-fcgi" --config "$CONFIG" --providers)
 }
 
 stack_start() {

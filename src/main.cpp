@@ -16,7 +16,8 @@ void usage() {
                  "  --config PATH    configuration file (default /etc/llm-service-api/app.ini)\n"
                  "  --pid-file PATH  write the master's pid there\n"
                  "  --check          validate the configuration and exit\n"
-                 "  --show           print the effective server settings as shell assignments\n");
+                 "  --show           print the effective server settings as shell assignments\n"
+                 "  --providers      print each provider: name, kind, configured or not, base URL\n");
 }
 
 }  // namespace
@@ -26,11 +27,13 @@ int main(int argc, char** argv) {
     std::string pid_file;
     bool check_only = false;
     bool show = false;
+    bool list_providers = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--config") && i + 1 < argc) config_path = argv[++i];
         else if (!std::strcmp(argv[i], "--pid-file") && i + 1 < argc) pid_file = argv[++i];
         else if (!std::strcmp(argv[i], "--check")) check_only = true;
         else if (!std::strcmp(argv[i], "--show")) show = true;
+        else if (!std::strcmp(argv[i], "--providers")) list_providers = true;
         else { usage(); return 2; }
     }
     llmapi::config::Config cfg;
@@ -44,6 +47,13 @@ int main(int argc, char** argv) {
         const auto& s = cfg.server;
         std::printf("port=%d\nworkers=%d\nthreads=%d\nmax_body_bytes=%ld\nsocket='%s'\n", s.port, s.workers,
                     s.threads, s.max_body_bytes, s.socket.c_str());
+        return 0;
+    }
+    if (list_providers) {
+        // No keys printed: only whether one is set.
+        for (const auto& p : cfg.providers.providers)
+            std::printf("%s %s %s %s\n", p.name.c_str(), p.kind.c_str(),
+                        (!p.api_key.empty() || p.auth == "none") ? "configured" : "not-configured", p.base_url.c_str());
         return 0;
     }
     if (check_only) {

@@ -14,7 +14,7 @@ struct ServerConfig {
     int threads = 64;
     long max_body_bytes = 1048576;
     std::string socket = "var/run/llm-api.sock";  // FastCGI unix socket
-    int listen_backlog = 1024;
+    int listen_backlog = 4096;
     int shutdown_timeout_s = 30;  // drain bound for in-flight requests
 };
 

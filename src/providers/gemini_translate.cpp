@@ -12,13 +12,16 @@ namespace {
 // to size the per-index stream state.
 constexpr size_t kMaxCandidateIndex = 128;
 
-// OpenAI's json_schema is JSON Schema, so it goes to GenerationConfig.responseJsonSchema
-// ("an alternative to responseSchema that accepts JSON Schema": $defs/$ref,
-// additionalProperties, anyOf, enum, items, min/max..., required; unsupported
-// keywords are ignored, https://ai.google.dev/api/generate-content#generationconfig).
-// The older responseSchema takes only an OpenAPI 3.0 subset and answers 400
-// ("Unknown name \"additionalProperties\"") to the strict schemas that OpenAI
-// SDKs send (additionalProperties:false is mandatory there, $defs common).
+// OpenAI's json_schema.schema is JSON Schema, so it goes to GenerationConfig's
+// responseJsonSchema, "an alternative to responseSchema that accepts JSON Schema"
+// (https://ai.google.dev/api/generate-content#generationconfig). Gemini honours
+// a subset: $id, $defs, $ref, $anchor, type, format, title, description, enum,
+// items, prefixItems, minItems, maxItems, minimum, maximum, anyOf, oneOf,
+// properties, additionalProperties, required (plus propertyOrdering); other
+// keywords may be sent but are not enforced. The older responseSchema takes an
+// OpenAPI 3.0 subset only and answers 400 ("Unknown name \"additionalProperties\"")
+// to the strict schemas OpenAI SDKs send (additionalProperties:false is mandatory
+// in strict mode, $defs/$ref common), so copying the schema there would fail.
 constexpr const char* kSchemaField = "responseJsonSchema";
 
 bool fail(TranslateError& err, std::string param, std::string message) {
@@ -39,7 +42,7 @@ bool is_absent(const json_t* v) { return v == nullptr || json_is_null(v); }
 
 // ---------------------------------------------------------------- request
 
-// Gemini refuses empty text parts, and they carry nothing: dropped.
+// An empty text part carries nothing, and Gemini rejects parts without data: dropped.
 void append_text_part(json_t* parts, const json_t* text) {
     if (json_string_length(text) == 0) return;
     JsonPtr part(json_object());
@@ -425,18 +428,18 @@ JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& m
     size_t i;
     json_t* cand;
     json_array_foreach(candidates, i, cand) {
-        json_array_append_new(choices.get(), completion_choice(candidate_index(cand, i), candidate_text(cand),
-                                                               candidate_finish(cand))
-                                                 .release());
+        JsonPtr choice = completion_choice(candidate_index(cand, i), candidate_text(cand), candidate_finish(cand));
+        json_array_append_new(choices.get(), choice.release());
     }
     // No candidates: OpenAI clients expect one choice. A blocked prompt is a
     // content filter; anything else is unexplained, so its finish_reason is null.
-    if (json_array_size(choices.get()) == 0)
-        json_array_append_new(choices.get(),
-                              completion_choice(0, "", prompt_blocked(gemini_response) ? "content_filter" : nullptr)
-                                  .release());
+    if (json_array_size(choices.get()) == 0) {
+        const char* finish = prompt_blocked(gemini_response) ? "content_filter" : nullptr;
+        json_array_append_new(choices.get(), completion_choice(0, "", finish).release());
+    }
+    JsonPtr usage = to_openai_usage(json_object_get(gemini_response, "usageMetadata"));
     json_object_set_new(out.get(), "choices", choices.release());
-    json_object_set_new(out.get(), "usage", to_openai_usage(json_object_get(gemini_response, "usageMetadata")).release());
+    json_object_set_new(out.get(), "usage", usage.release());
     return out;
 }
 
@@ -462,7 +465,8 @@ std::vector<JsonPtr> to_openai_chunks(const json_t* gemini_frame, StreamState& s
 JsonPtr usage_chunk(const StreamState& st) {
     JsonPtr out = envelope("chat.completion.chunk", st.id, st.created, st.model);
     json_object_set_new(out.get(), "choices", json_array());
-    json_object_set_new(out.get(), "usage", st.usage ? json_deep_copy(st.usage.get()) : to_openai_usage(nullptr).release());
+    JsonPtr usage(st.usage ? json_deep_copy(st.usage.get()) : to_openai_usage(nullptr).release());
+    json_object_set_new(out.get(), "usage", usage.release());
     return out;
 }
 
