@@ -76,9 +76,10 @@ struct JsonDeleter {
 };
 using Json = std::unique_ptr<json_t, JsonDeleter>;
 
+// json_pack() yields NULL when handed invalid UTF-8 (e.g. a %FF in a URL).
 std::string dump(const json_t *j) {
-  char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-  std::string out = s ? s : "null";
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : nullptr;
+  std::string out = s ? s : R"j({"error":{"message":"fake_llm: cannot encode reply (invalid UTF-8 input?)"}})j";
   free(s);
   return out;
 }
@@ -122,13 +123,22 @@ std::string lower(std::string s) {
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-// Splits text into stream pieces: each word with the whitespace that follows
-// it (leading whitespace sticks to the first piece), so that concatenating
-// the pieces gives back the text exactly. The count is the "token" count.
-std::vector<std::string> split_pieces(const std::string &s) {
+// Offsets where whitespace-separated words start; their count is the fake's
+// "token" count.
+std::vector<size_t> word_starts(const std::string &s) {
   std::vector<size_t> starts;
   for (size_t i = 0; i < s.size(); ++i)
     if (!is_space(s[i]) && (i == 0 || is_space(s[i - 1]))) starts.push_back(i);
+  return starts;
+}
+
+long count_words(const std::string &s) { return static_cast<long>(word_starts(s).size()); }
+
+// Splits text into stream pieces: each word with the whitespace that follows
+// it (leading whitespace sticks to the first piece), so that concatenating
+// the pieces gives back the text exactly.
+std::vector<std::string> split_pieces(const std::string &s) {
+  std::vector<size_t> starts = word_starts(s);
   if (starts.empty()) return {s};
   starts[0] = 0;
   std::vector<std::string> out;
@@ -137,13 +147,6 @@ std::vector<std::string> split_pieces(const std::string &s) {
     out.push_back(s.substr(starts[k], end - starts[k]));
   }
   return out;
-}
-
-long count_words(const std::string &s) {
-  long n = 0;
-  for (size_t i = 0; i < s.size(); ++i)
-    if (!is_space(s[i]) && (i == 0 || is_space(s[i - 1]))) ++n;
-  return n;
 }
 
 // ---------------------------------------------------------------------------
@@ -188,7 +191,9 @@ struct Record {
   long long time_ms = 0;
   bool key_in_url = false;
   std::string behaviour = "null";
-  std::string stream_end;  // "", "complete", "client_closed", "reset_by_fake"
+  // How a streamed or aborted reply ended: "" (plain reply), "complete",
+  // "client_closed" (client hung up mid-stream) or "reset_by_fake".
+  std::string response_end;
 };
 
 struct State {
@@ -219,14 +224,15 @@ struct InFlight {
 // Everything a protocol handler needs to know about the request in progress.
 struct Exchange {
   Protocol proto = Protocol::OpenAI;
+  std::string body;  // the request body
   std::shared_ptr<Record> rec;
   Behaviour beh;
   std::shared_ptr<InFlight> inflight;
 };
 
-void set_stream_end(const std::shared_ptr<Record> &rec, const char *how) {
+void set_response_end(const std::shared_ptr<Record> &rec, const char *how) {
   std::lock_guard<std::mutex> lk(g.mu);
-  rec->stream_end = how;
+  rec->response_end = how;
 }
 
 // ---------------------------------------------------------------------------
@@ -301,18 +307,33 @@ Json headers_object(const httplib::Request &req) {
   return out;
 }
 
-std::shared_ptr<Record> record_request(const httplib::Request &req, Protocol p,
-                                       const Behaviour &beh) {
+// True if the query string has a `key` parameter (Gemini accepts `?key=`, but
+// the gateway must always use the x-goog-api-key header instead).
+bool query_has_key(const std::string &target) {
+  size_t q = target.find('?');
+  if (q == std::string::npos) return false;
+  std::string query = target.substr(q + 1);
+  for (size_t start = 0; start <= query.size();) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    if (query.substr(start, std::min(query.find('=', start), amp) - start) == "key") return true;
+    start = amp + 1;
+  }
+  return false;
+}
+
+std::shared_ptr<Record> record_request(const httplib::Request &req, const std::string &body,
+                                       Protocol p, const Behaviour &beh) {
   auto rec = std::make_shared<Record>();
   rec->protocol = protocol_name(p);
   rec->method = req.method;
   rec->target = req.target;
   rec->headers = headers_object(req);
-  rec->body = req.body.empty() ? Json(json_null()) : parse_json(req.body);
-  if (!rec->body) rec->body = Json(json_stringn(req.body.data(), req.body.size()));
+  rec->body = body.empty() ? Json(json_null()) : parse_json(body);
+  if (!rec->body) rec->body = Json(json_stringn(body.data(), body.size()));
   if (!rec->body) rec->body = Json(json_string("<body is not valid UTF-8>"));
   rec->time_ms = now_ms();
-  rec->key_in_url = req.has_param("key");
+  rec->key_in_url = query_has_key(req.target);
   rec->behaviour = beh.source;
   if (rec->key_in_url)
     fprintf(stderr, "fake_llm: WARNING: API key passed in the URL: %s %s\n",
@@ -336,10 +357,10 @@ json_t *record_to_json(const Record &r) {
                         "time_ms", static_cast<json_int_t>(r.time_ms),
                         "key_in_url", r.key_in_url,
                         "behaviour", parse_json(r.behaviour).release(),
-                        "closed_early", r.stream_end == "client_closed");
-  json_object_set_new(o, "stream_end",
-                      r.stream_end.empty() ? json_null()
-                                           : json_string(r.stream_end.c_str()));
+                        "closed_early", r.response_end == "client_closed");
+  json_object_set_new(o, "response_end", r.response_end.empty()
+                                              ? json_null()
+                                              : json_string(r.response_end.c_str()));
   return o;
 }
 
@@ -415,7 +436,7 @@ void send_body(httplib::Response &res, const Exchange &ex, int status,
       body.size(), content_type,
       [body, rec](size_t offset, size_t, httplib::DataSink &sink) {
         if (offset == 0) sink.write(body.data(), body.size() / 2);
-        set_stream_end(rec, "reset_by_fake");
+        set_response_end(rec, "reset_by_fake");
         return false;
       });
 }
@@ -459,15 +480,15 @@ void send_stream(const httplib::Request &req, httplib::Response &res, const Exch
           if (limit >= 0 && i == static_cast<size_t>(limit)) break;
           if (i > 0) sleep_ms(beh.chunk_delay_ms);
           if (!write_frame(sink, fr[i], beh.split_frames)) {
-            set_stream_end(rec, "client_closed");
+            set_response_end(rec, "client_closed");
             return false;
           }
         }
         if (limit >= 0) {  // leave the chunked body unterminated
-          set_stream_end(rec, "reset_by_fake");
+          set_response_end(rec, "reset_by_fake");
           return false;
         }
-        set_stream_end(rec, "complete");
+        set_response_end(rec, "complete");
         sink.done();
         return true;
       });
@@ -547,17 +568,45 @@ void send_scripted_status(httplib::Response &res, const Exchange &ex) {
 
 using ApiHandler = void (*)(const httplib::Request &, httplib::Response &, Exchange &);
 
-httplib::Server::Handler api(Protocol proto, ApiHandler handler) {
+void run_api(Protocol proto, ApiHandler handler, const httplib::Request &req,
+             httplib::Response &res, std::string body) {
+  Exchange ex;
+  ex.proto = proto;
+  ex.body = std::move(body);
+  ex.inflight = std::make_shared<InFlight>();
+  ex.beh = pop_behaviour();
+  ex.rec = record_request(req, ex.body, proto, ex.beh);
+  sleep_ms(ex.beh.hang_ms);
+  if (ex.beh.reset) {
+    set_response_end(ex.rec, "reset_by_fake");
+    return reset_connection(req);
+  }
+  if (ex.beh.status != 0) return send_scripted_status(res, ex);
+  handler(req, res, ex);
+}
+
+// Reads the whole request body. POST routes take httplib's content-reader
+// form because httplib 0.11 otherwise answers 413 to form-encoded bodies over
+// 8 KiB (`curl -d` sends that type) and merges such bodies into req.params.
+std::string read_body(const httplib::ContentReader &reader) {
+  std::string body;
+  reader([&body](const char *data, size_t len) {
+    body.append(data, len);
+    return true;
+  });
+  return body;
+}
+
+httplib::Server::Handler api_get(Protocol proto, ApiHandler handler) {
   return [proto, handler](const httplib::Request &req, httplib::Response &res) {
-    Exchange ex;
-    ex.proto = proto;
-    ex.inflight = std::make_shared<InFlight>();
-    ex.beh = pop_behaviour();
-    ex.rec = record_request(req, proto, ex.beh);
-    sleep_ms(ex.beh.hang_ms);
-    if (ex.beh.reset) return reset_connection(req);
-    if (ex.beh.status != 0) return send_scripted_status(res, ex);
-    handler(req, res, ex);
+    run_api(proto, handler, req, res, req.body);
+  };
+}
+
+httplib::Server::HandlerWithContentReader api_post(Protocol proto, ApiHandler handler) {
+  return [proto, handler](const httplib::Request &req, httplib::Response &res,
+                          const httplib::ContentReader &reader) {
+    run_api(proto, handler, req, res, read_body(reader));
   };
 }
 
@@ -570,6 +619,9 @@ const char *kOpenAIModels[] = {"fake-gpt-4o", "fake-gpt-4o-mini"};
 bool openai_auth_ok(const httplib::Request &req, httplib::Response &res, const Exchange &ex) {
   std::string auth = req.get_header_value("Authorization");
   std::string key = lower(auth.substr(0, 7)) == "bearer " ? auth.substr(7) : "";
+  // Keyless OpenAI-compatible servers (Ollama, llama.cpp) take no key: without
+  // --openai-key, a request with no Authorization is accepted (and recorded).
+  if (auth.empty() && g.opt.openai_key.empty()) return true;
   if (auth.empty()) {
     send_json(res, ex, 401,
               openai_error("You didn't provide an API key. You need to provide your API key "
@@ -675,7 +727,7 @@ json_t *openai_completion(const ChatCall &c) {
 
 void openai_chat(const httplib::Request &req, httplib::Response &res, Exchange &ex) {
   if (!openai_auth_ok(req, res, ex)) return;
-  Json body = parse_json(req.body);
+  Json body = parse_json(ex.body);
   if (!json_is_object(body.get()))
     return send_json(res, ex, 400,
                      openai_error("We could not parse the JSON body of your request. (HINT: "
@@ -694,7 +746,9 @@ void openai_chat(const httplib::Request &req, httplib::Response &res, Exchange &
                      openai_error("Missing required parameter: 'messages'.",
                                   "invalid_request_error", "messages",
                                   "missing_required_parameter"));
-  if (!starts_with(c.model, "fake-"))
+  // Any model answers (the seed README's "gpt-3.5-turbo" included), so the
+  // seed's examples run unchanged against the fake; "nonexistent" ones 404.
+  if (c.model.find("nonexistent") != std::string::npos)
     return send_json(res, ex, 404,
                      openai_error("The model `" + c.model +
                                       "` does not exist or you do not have access to it.",
@@ -891,7 +945,7 @@ void gemini_generate_common(const httplib::Request &req, httplib::Response &res,
   GeminiCall c;
   c.model = req.matches[1];
   const char *method = stream ? "streamGenerateContent" : "generateContent";
-  if (!starts_with(c.model, "fake-"))
+  if (c.model.find("nonexistent") != std::string::npos)
     return send_json(res, ex, 404,
                      gemini_error(404, "models/" + c.model +
                                            " is not found for API version v1beta, or is not "
@@ -899,7 +953,7 @@ void gemini_generate_common(const httplib::Request &req, httplib::Response &res,
                                            ". Call ListModels to see the list of available "
                                            "models and their supported methods.",
                                   "NOT_FOUND"));
-  Json body = parse_json(req.body);
+  Json body = parse_json(ex.body);
   json_t *contents = json_object_get(body.get(), "contents");
   if (!json_is_array(contents) || json_array_size(contents) == 0)
     return send_json(res, ex, 400,
@@ -960,8 +1014,9 @@ void control_error(httplib::Response &res, const std::string &message) {
   reply_json(res, 400, json_pack("{s:s}", "error", message.c_str()));
 }
 
-void control_script_post(const httplib::Request &req, httplib::Response &res) {
-  Json body = parse_json(req.body);
+void control_script_post(const httplib::Request &, httplib::Response &res,
+                         const httplib::ContentReader &reader) {
+  Json body = parse_json(read_body(reader));
   if (json_is_object(body.get())) {  // a single behaviour is fine too
     json_t *arr = json_array();
     json_array_append(arr, body.get());
@@ -1096,12 +1151,12 @@ int main(int argc, char **argv) {
 
   svr.Get("/", root);
   // OpenAI-compatible
-  svr.Get("/v1/models", api(Protocol::OpenAI, openai_models));
-  svr.Post("/v1/chat/completions", api(Protocol::OpenAI, openai_chat));
+  svr.Get("/v1/models", api_get(Protocol::OpenAI, openai_models));
+  svr.Post("/v1/chat/completions", api_post(Protocol::OpenAI, openai_chat));
   // Gemini
-  svr.Get("/v1beta/models", api(Protocol::Gemini, gemini_models));
-  svr.Post(R"(/v1beta/models/([^/:]+):generateContent)", api(Protocol::Gemini, gemini_generate));
-  svr.Post(R"(/v1beta/models/([^/:]+):streamGenerateContent)", api(Protocol::Gemini, gemini_stream));
+  svr.Get("/v1beta/models", api_get(Protocol::Gemini, gemini_models));
+  svr.Post(R"(/v1beta/models/([^/:]+):generateContent)", api_post(Protocol::Gemini, gemini_generate));
+  svr.Post(R"(/v1beta/models/([^/:]+):streamGenerateContent)", api_post(Protocol::Gemini, gemini_stream));
   // Control
   svr.Post("/_control/script", control_script_post);
   svr.Get("/_control/script", control_script_get);
