@@ -6,6 +6,8 @@
 #            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
 set -euo pipefail
 VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
+export LLMAPI_CONFIG=${LLMAPI_CONFIG:-$(cd "$(dirname "$0")" && pwd)/app-test.ini}
+export LLMAPI_FAKE_PORT=${LLMAPI_FAKE_PORT:-18998}
 . "$(dirname "$0")/../../scripts/lib.sh"
 export LLMAPI_SERVER_PORT=${LLMAPI_TEST_PORT:-18000}
 export LLMAPI_SERVER_WORKERS=${LLMAPI_SERVER_WORKERS:-2}
@@ -14,8 +16,8 @@ export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-16}
 worker_pids() { pgrep -P "$(cat "$VAR/run/fcgi.pid")" | sort; }
 
 case "${1:-}" in
-    start) mkdir -p "$VAR"; stack_start ;;
-    stop) stack_stop ;;
+    start) mkdir -p "$VAR/run" "$VAR/log"; fake_start; stack_start ;;
+    stop) stack_stop; fake_stop ;;
     restart) stack_stop; stack_start ;;
     worker-pids) worker_pids ;;
     kill-worker)
@@ -31,6 +33,7 @@ case "${1:-}" in
     env)  # the values the test binary needs
         export_runtime_env
         echo "LLMAPI_TEST_URL=http://127.0.0.1:$LLMAPI_SERVER_PORT"
-        echo "LLMAPI_TEST_SECRET=$LLMAPI_JWT_SECRET" ;;
+        echo "LLMAPI_TEST_SECRET=$LLMAPI_JWT_SECRET"
+        echo "LLMAPI_TEST_FAKE_URL=http://127.0.0.1:$LLMAPI_FAKE_PORT" ;;
     *) echo "usage: $0 start|stop|restart|kill-worker|worker-pids|sql STATEMENT|reload|pool-stop|pool-start|db-stop|db-start|env" >&2; exit 2 ;;
 esac
