@@ -9,6 +9,8 @@ VAR=$ROOT/var/test
 . "$ROOT/scripts/lib.sh"
 CONFIGURE_FLAGS=--enable-werror
 
+# The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
+command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
 install_deps
 cd "$ROOT"
 # A tree configured without -Werror (by run.sh) is reconfigured for the tests.
@@ -40,7 +42,18 @@ set -e
 read -r it_pass it_fail < <(count "$it_log" || echo "0 1")
 [ -n "${it_pass:-}" ] || { it_pass=0; it_fail=1; say "integration tests did not finish"; }
 
+say "OpenAI SDK tests (npm openai, against /v1)"
+sdk_log=$VAR/sdk.log
+set +e
+( cd "$ROOT/tests/sdk" && { [ -d node_modules/openai ] || npm ci --no-audit --no-fund --silent; } ) >"$VAR/npm.log" 2>&1 \
+    || { cat "$VAR/npm.log"; say "npm install of the OpenAI SDK failed"; }
+env $("$CTL" env) node "$ROOT/tests/sdk/openai_sdk.test.mjs" 2>&1 | tee "$sdk_log"
+set -e
+read -r sdk_pass sdk_fail < <(count "$sdk_log" || echo "0 1")
+[ -n "${sdk_pass:-}" ] || { sdk_pass=0; sdk_fail=1; say "SDK tests did not finish"; }
+it_pass=$((it_pass + sdk_pass)); it_fail=$((it_fail + sdk_fail))
+
 "$CTL" stop >/dev/null 2>&1 || true
-say "unit: $unit_pass passed, $unit_fail failed; integration: $it_pass passed, $it_fail failed"
+say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK): $it_pass passed, $it_fail failed"
 echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
 [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]

@@ -1,6 +1,9 @@
 // GET /api/supported-models/?provider=P → {"models":[…]} (the seed's shape)
 // GET /v1/models[?provider=P] → OpenAI's {"object":"list","data":[…]}.
+#include <optional>
+
 #include "chat/dispatch.h"
+#include "common/log.h"
 #include "handlers/handlers.h"
 #include "http/errors.h"
 
@@ -49,12 +52,22 @@ http::Response v1_models(app::Context& ctx) {
         for (const auto& id : models_of(ctx, p)) json_array_append_new(data.get(), model_object(id, p.name()));
     } else {
         // Every configured provider's models, as "provider/model" ids that
-        // route back to that provider when passed as `model`.
+        // route back to that provider when passed as `model`. A provider that
+        // is down is left out (and logged) rather than failing the whole list.
+        std::optional<http::HttpError> failure;
+        bool any = false;
         for (const auto& n : ctx.services.providers.names()) {
             providers::Provider* p = ctx.services.providers.find(n);
             if (!p->configured()) continue;
-            for (const auto& id : models_of(ctx, *p)) json_array_append_new(data.get(), model_object(n + "/" + id, n));
+            try {
+                for (const auto& id : models_of(ctx, *p)) json_array_append_new(data.get(), model_object(n + "/" + id, n));
+                any = true;
+            } catch (const http::HttpError& e) {
+                log_warn("/v1/models: provider '%s' left out: HTTP %d", n.c_str(), e.status());
+                failure = e;
+            }
         }
+        if (!any && failure) throw *failure;
     }
     JsonPtr body(json_object());
     json_object_set_new(body.get(), "object", json_string("list"));

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -178,7 +180,26 @@ private:
 
 }  // namespace
 
+namespace {
+
+// Each thread may hold a FastCGI connection and an upstream connection (plus
+// the pool's database connections): raise the soft fd limit to fit.
+void raise_fd_limit(const config::Config& cfg) {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    const rlim_t want = static_cast<rlim_t>(cfg.server.threads) * 3 + cfg.database.pool_size + 256;
+    if (rl.rlim_cur >= want) return;
+    rl.rlim_cur = std::min(want, rl.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        log_warn("file descriptor limit %lu is below the %lu that %d threads may need",
+                 static_cast<unsigned long>(rl.rlim_cur), static_cast<unsigned long>(want), cfg.server.threads);
+}
+
+}  // namespace
+
 int run_master(const std::string& config_path, config::Config cfg, const std::string& pid_file) {
+    raise_fd_limit(cfg);
     int fd = open_listen_socket(cfg.server.socket, cfg.server.listen_backlog);
     if (fd < 0) return 1;
     // The workers inherit the listening socket across fork (not exec).

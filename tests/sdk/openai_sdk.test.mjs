@@ -1,0 +1,101 @@
+// The official OpenAI Node SDK (npm `openai`) against the gateway's /v1
+// aliases: models.list, chat.completions.create (whole and streamed, through
+// every protocol) and the SDK's error classes. Run by scripts/test.sh against
+// the integration stack (providers on the fake server); prints "N passed, M failed".
+import OpenAI from 'openai';
+
+const base = process.env.LLMAPI_TEST_URL;
+let passed = 0, failed = 0;
+
+async function test(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`${name} ... ok`);
+  } catch (e) {
+    failed++;
+    console.log(`${name} ... FAIL\n  ${e && e.stack ? e.stack : e}`);
+  }
+}
+function check(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
+
+async function accessToken() {
+  const username = `sdk_${process.pid}_${Date.now()}`;
+  const creds = JSON.stringify({ username, password: 'sdk-password-123' });
+  const headers = { 'Content-Type': 'application/json' };
+  let r = await fetch(`${base}/api/signup/`, { method: 'POST', headers, body: creds });
+  check(r.status === 201, `signup 201, got ${r.status}`);
+  r = await fetch(`${base}/api/token/`, { method: 'POST', headers, body: creds });
+  return (await r.json()).access;
+}
+
+const messages = [{ role: 'user', content: 'How is the weather on Venus?' }];
+const client = new OpenAI({ apiKey: await accessToken(), baseURL: `${base}/v1`, maxRetries: 0 });
+
+await test('models.list gives provider/model ids of every configured provider', async () => {
+  const ids = [];
+  for await (const m of client.models.list()) ids.push(m.id);
+  check(ids.includes('openai/fake-gpt-4o'), `openai/fake-gpt-4o in ${ids}`);
+  check(ids.includes('gemini/fake-gemini-2.0-flash'), `gemini/fake-gemini-2.0-flash in ${ids}`);
+});
+
+for (const model of ['gpt-3.5-turbo', 'gemini/fake-gemini-2.0-flash', 'inhouse/llama3']) {
+  await test(`chat.completions.create ${model}`, async () => {
+    const c = await client.chat.completions.create({ model, messages });
+    check(c.object === 'chat.completion', 'object');
+    check(c.choices[0].message.role === 'assistant', 'role');
+    check(/fake/.test(c.choices[0].message.content), `content: ${c.choices[0].message.content}`);
+    check(c.usage.total_tokens === c.usage.prompt_tokens + c.usage.completion_tokens, 'usage adds up');
+  });
+
+  await test(`streamed chat.completions.create ${model}`, async () => {
+    const stream = await client.chat.completions.create({
+      model, messages, stream: true, stream_options: { include_usage: true },
+    });
+    let text = '', finish = null, usage = null;
+    for await (const chunk of stream) {
+      check(chunk.object === 'chat.completion.chunk', 'chunk object');
+      if (chunk.usage) usage = chunk.usage;
+      for (const ch of chunk.choices) {
+        text += ch.delta.content ?? '';
+        finish = ch.finish_reason ?? finish;
+      }
+    }
+    check(/fake/.test(text), `streamed text: ${text}`);
+    check(finish === 'stop', `finish_reason ${finish}`);
+    check(usage && usage.completion_tokens > 0, 'usage chunk');
+  });
+}
+
+await test('an unknown provider is a BadRequestError naming the providers', async () => {
+  try {
+    await client.chat.completions.create({ model: 'x', messages }, { query: { provider: 'nosuch' } });
+    throw new Error('no error raised');
+  } catch (e) {
+    check(e instanceof OpenAI.BadRequestError, `BadRequestError, got ${e.constructor.name}`);
+    check(/openai/.test(e.message) && /gemini/.test(e.message), e.message);
+  }
+});
+
+await test('a provider failure is an APIError with status 502', async () => {
+  try {
+    await client.chat.completions.create({ model: 'down/x', messages });
+    throw new Error('no error raised');
+  } catch (e) {
+    check(e instanceof OpenAI.APIError && e.status === 502, `502 APIError, got ${e.status}`);
+    check(e.type === 'upstream_error', `type ${e.type}`);
+  }
+});
+
+await test('a bad token is an AuthenticationError', async () => {
+  const bad = new OpenAI({ apiKey: 'not-a-token', baseURL: `${base}/v1`, maxRetries: 0 });
+  try {
+    await bad.chat.completions.create({ model: 'gpt-3.5-turbo', messages });
+    throw new Error('no error raised');
+  } catch (e) {
+    check(e instanceof OpenAI.AuthenticationError, `AuthenticationError, got ${e.constructor.name}`);
+  }
+});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
