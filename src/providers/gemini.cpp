@@ -10,7 +10,6 @@
 #include "common/random.h"
 #include "providers/gemini_translate.h"
 #include "providers/provider.h"
-#include "upstream/sse.h"
 
 namespace llmapi::providers {
 
@@ -44,14 +43,9 @@ public:
         std::vector<std::string> ids;
         std::string token;
         for (int page = 0; page < kMaxModelPages; ++page) {
-            upstream::HttpRequest req = request("GET", "/models?pageSize=1000" + (token.empty() ? "" : "&pageToken=" + token));
-            const upstream::HttpResult r = http.perform(req);
-            if ((err = transport_error(r))) return {};
-            if (r.status < 200 || r.status >= 300) {
-                err = error_from(r);
+            JsonPtr body;
+            if ((err = fetch_json(http, request("GET", "/models?pageSize=1000" + (token.empty() ? "" : "&pageToken=" + token)), body)))
                 return {};
-            }
-            JsonPtr body(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
             size_t i;
             json_t* m;
             json_array_foreach(json_object_get(body.get(), "models"), i, m) {
@@ -103,20 +97,10 @@ private:
         return req;
     }
 
-    static UpstreamError bad_response(const std::string& message) {
-        UpstreamError e;
-        e.kind = UpstreamError::BadResponse;
-        e.message = message;
-        return e;
-    }
-
     UpstreamError whole(upstream::HttpClient& http, const upstream::HttpRequest& req, const std::string& model,
                         const std::string& id, long created, ChatSink& sink) {
-        const upstream::HttpResult r = http.perform(req, nullptr, [&] { return sink.client_gone(); });
-        if (UpstreamError e = transport_error(r)) return e;
-        if (r.status < 200 || r.status >= 300) return error_from(r);
-        JsonPtr response(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
-        if (!json_is_object(response.get())) return bad_response("Gemini's answer is not a JSON object");
+        JsonPtr response;
+        if (UpstreamError e = fetch_json(http, req, response, &sink)) return e;
         JsonPtr completion = gemini::to_openai_completion(response.get(), model, id, created);
         sink.completion(completion.get(), "");
         return {};
@@ -124,43 +108,24 @@ private:
 
     UpstreamError stream(upstream::HttpClient& http, const upstream::HttpRequest& req, const std::string& model,
                          const std::string& id, long created, ChatSink& sink) {
-        upstream::SseParser sse;
         gemini::StreamState st;
         st.id = id;
         st.model = model;
         st.created = created;
-        UpstreamError mid_stream;
-        auto on_event = [&](const std::string& data) {
-            JsonPtr frame(json_loadb(data.data(), data.size(), 0, nullptr));
-            if (!json_is_object(frame.get())) {
-                mid_stream = bad_response("Gemini sent an event that is not JSON");
-                return false;
-            }
-            if (const json_t* err = json_object_get(frame.get(), "error")) {
-                const json_t* m = json_object_get(err, "message");
-                mid_stream = bad_response(json_is_string(m) ? redact(json_string_value(m)) : "Gemini reported an error");
-                return false;
-            }
-            for (const JsonPtr& chunk : gemini::to_openai_chunks(frame.get(), st)) {
+        UpstreamError e = stream_frames(http, req, sink, [&](const json_t* frame, UpstreamError& err) {
+            for (const JsonPtr& chunk : gemini::to_openai_chunks(frame, st)) {
                 if (!sink.chunk(chunk.get())) {
-                    mid_stream.kind = UpstreamError::Cancelled;
+                    err.kind = UpstreamError::Cancelled;
                     return false;
                 }
             }
             return true;
-        };
-        const upstream::HttpResult r = http.perform(
-            req, [&](const char* d, size_t n) { return sse.feed(d, n, on_event); }, [&] { return sink.client_gone(); });
-        if (mid_stream) return mid_stream;
-        if (UpstreamError e = transport_error(r)) return e;
-        if (r.status < 200 || r.status >= 300) return error_from(r);
-        sse.finish(on_event);
-        if (mid_stream) return mid_stream;
+        });
+        if (e) return e;
         // Gemini sends no [DONE]; its running usage totals become our usage chunk.
         JsonPtr usage = gemini::usage_chunk(st);
-        UpstreamError done;
-        if (!sink.chunk(usage.get())) done.kind = UpstreamError::Cancelled;
-        return done;
+        if (!sink.chunk(usage.get())) e.kind = UpstreamError::Cancelled;
+        return e;
     }
 };
 

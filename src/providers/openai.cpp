@@ -7,7 +7,6 @@
 // .../chat/streaming (chat.completion.chunk, stream_options.include_usage),
 // https://platform.openai.com/docs/api-reference/models/list
 #include "providers/provider.h"
-#include "upstream/sse.h"
 
 namespace llmapi::providers {
 
@@ -18,15 +17,9 @@ public:
     using Provider::Provider;
 
     std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) override {
-        upstream::HttpRequest req = request("GET", "/models");
-        const upstream::HttpResult r = http.perform(req);
+        JsonPtr body;
         std::vector<std::string> ids;
-        if ((err = transport_error(r))) return ids;
-        if (r.status < 200 || r.status >= 300) {
-            err = error_from(r);
-            return ids;
-        }
-        JsonPtr body(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
+        if ((err = fetch_json(http, request("GET", "/models"), body))) return ids;
         const json_t* data = json_object_get(body.get(), "data");
         if (!json_is_array(data)) {
             err = bad_response("the provider's model list has no data array");
@@ -71,62 +64,29 @@ private:
         return req;
     }
 
-    static UpstreamError bad_response(const std::string& message) {
-        UpstreamError e;
-        e.kind = UpstreamError::BadResponse;
-        e.message = message;
-        return e;
-    }
-
     UpstreamError whole(upstream::HttpClient& http, const upstream::HttpRequest& req, ChatSink& sink) {
-        const upstream::HttpResult r = http.perform(req, nullptr, [&] { return sink.client_gone(); });
-        if (UpstreamError e = transport_error(r)) return e;
-        if (r.status < 200 || r.status >= 300) return error_from(r);
-        JsonPtr completion(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
-        if (!json_is_object(completion.get())) return bad_response("the provider's answer is not a JSON object");
-        sink.completion(completion.get(), r.body);
+        JsonPtr completion;
+        std::string raw;  // passed on as received (numbers, field order and all)
+        if (UpstreamError e = fetch_json(http, req, completion, &sink, &raw)) return e;
+        sink.completion(completion.get(), raw);
         return {};
     }
 
     UpstreamError stream(upstream::HttpClient& http, const upstream::HttpRequest& req, ChatSink& sink) {
-        upstream::SseParser sse;
-        UpstreamError mid_stream;  // an error event sent by the provider inside the stream
         bool done = false, finished = false;
-        auto on_event = [&](const std::string& data) {
-            if (data == "[DONE]") {
-                done = true;  // read on to the end, so the connection can be reused
-                return true;
-            }
-            if (done) return true;
-            JsonPtr chunk(json_loadb(data.data(), data.size(), 0, nullptr));
-            if (!json_is_object(chunk.get())) {
-                mid_stream = bad_response("the provider sent an event that is not JSON");
+        UpstreamError e = stream_frames(
+            http, req, sink,
+            [&](const json_t* chunk, UpstreamError& err) {
+                size_t i;
+                json_t* choice;
+                json_array_foreach(json_object_get(chunk, "choices"), i, choice)
+                    finished = finished || json_is_string(json_object_get(choice, "finish_reason"));
+                if (sink.chunk(chunk)) return true;
+                err.kind = UpstreamError::Cancelled;
                 return false;
-            }
-            if (const json_t* err = json_object_get(chunk.get(), "error")) {
-                mid_stream.kind = UpstreamError::Status;
-                mid_stream.status = 502;
-                const json_t* m = json_object_get(err, "message");
-                mid_stream.message = json_is_string(m) ? redact(json_string_value(m)) : "the provider reported an error";
-                return false;
-            }
-            size_t i;
-            json_t* choice;
-            json_array_foreach(json_object_get(chunk.get(), "choices"), i, choice)
-                finished = finished || json_is_string(json_object_get(choice, "finish_reason"));
-            if (!sink.chunk(chunk.get())) {
-                mid_stream.kind = UpstreamError::Cancelled;
-                return false;
-            }
-            return true;
-        };
-        const upstream::HttpResult r = http.perform(
-            req, [&](const char* d, size_t n) { return sse.feed(d, n, on_event); }, [&] { return sink.client_gone(); });
-        if (mid_stream) return mid_stream;
-        if (UpstreamError e = transport_error(r)) return e;
-        if (r.status < 200 || r.status >= 300) return error_from(r);
-        sse.finish(on_event);
-        if (mid_stream) return mid_stream;
+            },
+            &done);
+        if (e) return e;
         // Some servers end without [DONE]; a finished choice is a complete answer.
         if (!done && !finished) return bad_response("the provider's stream ended early");
         return {};

@@ -1,5 +1,7 @@
 #include "providers/provider.h"
 
+#include "upstream/sse.h"
+
 #include <ctime>
 
 namespace llmapi::providers {
@@ -44,6 +46,57 @@ UpstreamError transport_error(const upstream::HttpResult& r) {
         case upstream::Outcome::Cancelled: e.kind = UpstreamError::Cancelled; e.message = "cancelled: the client went away"; break;
     }
     return e;
+}
+
+UpstreamError bad_response(const std::string& message) {
+    UpstreamError e;
+    e.kind = UpstreamError::BadResponse;
+    e.message = message;
+    return e;
+}
+
+UpstreamError Provider::fetch_json(upstream::HttpClient& http, const upstream::HttpRequest& req, JsonPtr& out,
+                                   ChatSink* sink, std::string* raw) const {
+    upstream::CancelCheck cancel;
+    if (sink) cancel = [sink] { return sink->client_gone(); };
+    const upstream::HttpResult r = http.perform(req, nullptr, cancel);
+    if (UpstreamError e = transport_error(r)) return e;
+    if (r.status < 200 || r.status >= 300) return error_from(r);
+    out.reset(json_loadb(r.body.data(), r.body.size(), 0, nullptr));
+    if (!json_is_object(out.get())) return bad_response("the provider's answer is not a JSON object");
+    if (raw) *raw = r.body;
+    return {};
+}
+
+UpstreamError Provider::stream_frames(upstream::HttpClient& http, const upstream::HttpRequest& req, ChatSink& sink,
+                                      const FrameFn& on_frame, bool* saw_done) const {
+    upstream::SseParser sse;
+    UpstreamError mid_stream;  // set by a frame: the provider's error event, bad JSON, or the sink leaving
+    bool done = false;
+    auto on_event = [&](const std::string& data) {
+        if (data == "[DONE]") done = true;  // read on to the end, so the connection can be reused
+        if (done) return true;
+        JsonPtr frame(json_loadb(data.data(), data.size(), 0, nullptr));
+        if (!json_is_object(frame.get())) {
+            mid_stream = bad_response("the provider sent an event that is not JSON");
+            return false;
+        }
+        if (const json_t* err = json_object_get(frame.get(), "error")) {
+            const json_t* m = json_object_get(err, "message");
+            mid_stream = bad_response(json_is_string(m) ? redact(json_string_value(m)) : "the provider reported an error");
+            return false;
+        }
+        return on_frame(frame.get(), mid_stream);
+    };
+    const upstream::HttpResult r = http.perform(
+        req, [&](const char* d, size_t n) { return sse.feed(d, n, on_event); }, [&] { return sink.client_gone(); });
+    if (saw_done) *saw_done = done;
+    if (mid_stream) return mid_stream;
+    if (UpstreamError e = transport_error(r)) return e;
+    if (r.status < 200 || r.status >= 300) return error_from(r);
+    sse.finish(on_event);
+    if (saw_done) *saw_done = done;
+    return mid_stream;
 }
 
 UpstreamError Provider::error_from(const upstream::HttpResult& r) const {

@@ -1,6 +1,7 @@
 // One interface for every provider, whatever wire protocol it speaks; the
 // answer always comes out in OpenAI's format through a ChatSink.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,11 +68,27 @@ protected:
     // The extra "Name: value" headers from config (`headers = A: x | B: y`).
     std::vector<std::string> extra_headers() const;
 
+    // Performs `req` and parses a 2xx body as a JSON object into `out` (the
+    // text itself into *raw, if given); `sink` (if any) is polled so a client
+    // that leaves cancels the call.
+    UpstreamError fetch_json(upstream::HttpClient& http, const upstream::HttpRequest& req, JsonPtr& out,
+                             ChatSink* sink = nullptr, std::string* raw = nullptr) const;
+
+    // Performs a streaming `req`, handing each server-sent event, parsed as a
+    // JSON object, to `on_frame`; `data: [DONE]` sets *saw_done. A frame that
+    // is not JSON, or an {"error":…} frame, ends the stream with an error;
+    // `on_frame` returns false to stop (after setting `err`).
+    using FrameFn = std::function<bool(const json_t* frame, UpstreamError& err)>;
+    UpstreamError stream_frames(upstream::HttpClient& http, const upstream::HttpRequest& req, ChatSink& sink,
+                                const FrameFn& on_frame, bool* saw_done = nullptr) const;
+
     config::ProviderConfig cfg_;
 };
 
 // A transport failure (no complete HTTP response) as an UpstreamError; None for Outcome::Ok.
 UpstreamError transport_error(const upstream::HttpResult& r);
+// An answer we can't use (not JSON, cut short): 502.
+UpstreamError bad_response(const std::string& message);
 
 // Wire protocols by `kind`. Adding one = a new file + one line in registry.cpp.
 using Factory = std::unique_ptr<Provider> (*)(const config::ProviderConfig&);
