@@ -22,6 +22,7 @@ App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver) : services
     router_.add("GET", "/api/me/", handlers::me, true);
     router_.add("GET", "/api/supported-models/", handlers::supported_models, true);
     router_.add("POST", "/api/chat/completions/", handlers::chat_completions, true);
+    router_.add("GET", "/api/usage/", handlers::usage, true);
     // OpenAI-compatible aliases: the official SDKs work with base_url=…/v1.
     router_.add("GET", "/v1/models", handlers::v1_models, true);
     router_.add("POST", "/v1/chat/completions", handlers::chat_completions, true);

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "db/pool.h"
 #include "providers/provider_set.h"
+#include "usage/recorder.h"
 
 namespace llmapi::app {
 
@@ -16,7 +17,8 @@ struct Services {
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
           hash_gate(c.auth.max_concurrent_hashes),
           providers(c.providers),
-          models(c.providers.models_cache_s) {}
+          models(c.providers.models_cache_s),
+          usage(pool, c.server.spool_dir) {}
 
     const config::Config cfg;
     db::Pool pool;
@@ -26,6 +28,7 @@ struct Services {
     Semaphore hash_gate;
     const providers::ProviderSet providers;
     providers::ModelCache models;
+    usage::UsageRecorder usage;
 };
 
 }  // namespace llmapi::app

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "http/openai_error.h"
+#include "usage/recorder.h"
 
 namespace llmapi::chat {
 
@@ -116,42 +117,107 @@ JsonPtr error_body(const UpstreamError& e, const std::string& provider) {
     return http::openai_error_body("Provider '" + provider + "' failed: " + what, "upstream_error", "", "upstream_error");
 }
 
+namespace {
+
+// Rough tokens for text the provider never counted for us (a stream the
+// client abandoned): ~4 characters a token, as OpenAI's rule of thumb says.
+long estimate_tokens(size_t chars) { return static_cast<long>((chars + 3) / 4); }
+
+size_t prompt_chars(const json_t* body) {
+    size_t n = 0, i;
+    json_t* m;
+    json_array_foreach(json_object_get(body, "messages"), i, m) {
+        const json_t* c = json_object_get(m, "content");
+        if (json_is_string(c)) n += json_string_length(c);
+        size_t k;
+        json_t* part;
+        json_array_foreach(c, k, part) {
+            const json_t* t = json_object_get(part, "text");
+            if (json_is_string(t)) n += json_string_length(t);
+        }
+    }
+    return n;
+}
+
+long usage_field(const json_t* usage, const char* key) {
+    return static_cast<long>(json_integer_value(json_object_get(usage, key)));
+}
+
+// The usage row for this request, written after the response is sent.
+usage::UsageEvent usage_event(const app::Context& ctx, const json_t* body, const HttpChatSink& sink,
+                              const std::string& provider, const std::string& model, int status, bool stream,
+                              bool gone, std::chrono::steady_clock::duration upstream, const std::string& started_at) {
+    usage::UsageEvent e;
+    e.event_id = uuid4_hex();
+    e.user_id = ctx.user->id;
+    e.provider = provider;
+    e.model_requested = model;
+    e.model_answered = sink.model();
+    e.status = status;
+    e.upstream_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(upstream).count());
+    e.streamed = stream;
+    e.client_disconnected = gone;
+    e.started_at = started_at;
+    if (const json_t* u = sink.usage()) {
+        e.prompt_tokens = usage_field(u, "prompt_tokens");
+        e.completion_tokens = usage_field(u, "completion_tokens");
+        e.reasoning_tokens = usage_field(json_object_get(u, "completion_tokens_details"), "reasoning_tokens");
+    } else if (sink.content_chars() > 0) {
+        e.estimated = true;  // what was generated before the client left
+        e.prompt_tokens = estimate_tokens(prompt_chars(body));
+        e.completion_tokens = estimate_tokens(sink.content_chars());
+    }
+    return e;
+}
+
+}  // namespace
+
 http::Response run_chat(app::Context& ctx, const json_t* body, const Target& target) {
     const bool stream = json_is_true(json_object_get(body, "stream"));
     const bool include_usage =
         stream && json_is_true(json_object_get(json_object_get(body, "stream_options"), "include_usage"));
     HttpChatSink sink(*ctx.out, include_usage);
+    const std::string started_at = usage::utc_now_sql();
+    const auto t0 = std::chrono::steady_clock::now();
 
     std::vector<Target> targets{target};
     for (auto& t : fallbacks(ctx.services, *target.provider)) targets.push_back(t);
 
     UpstreamError last;
-    std::string last_provider;
+    const Target* current = &targets.front();
+    // Every way out goes through here: the response, plus its usage row.
+    auto done = [&](http::Response r, int status, bool gone = false) {
+        usage::UsageEvent e = usage_event(ctx, body, sink, current->provider->name(), current->model, status, stream,
+                                          gone, std::chrono::steady_clock::now() - t0, started_at);
+        usage::UsageRecorder* recorder = &ctx.services.usage;
+        r.after_sent = [recorder, e] { recorder->record(e); };
+        return r;
+    };
     for (const Target& t : targets) {
+        current = &t;
         providers::ChatCall call{body, t.model, stream};
         const int retries = t.provider->config().retries;
         for (int attempt = 0;; ++attempt) {
             last = t.provider->chat(*ctx.http, call, sink);
-            last_provider = t.provider->name();
             if (!last) {
-                if (!stream) return http::Response::json_text(200, sink.completion_text());
+                if (!stream) return done(http::Response::json_text(200, sink.completion_text()), 200);
                 sink.finish_stream();
-                return http::Response::already_sent();
+                return done(http::Response::already_sent(), 200);
             }
-            if (last.kind == UpstreamError::Cancelled) return http::Response::already_sent();
+            if (last.kind == UpstreamError::Cancelled) return done(http::Response::already_sent(), 200, true);
             if (sink.started()) {  // past the first byte: no retry, no fallback
-                log_warn("provider '%s' failed mid-stream: %s", last_provider.c_str(), last.message.c_str());
-                sink.fail_stream(error_body(last, last_provider).get());
-                return http::Response::already_sent();
+                log_warn("provider '%s' failed mid-stream: %s", t.provider->name().c_str(), last.message.c_str());
+                sink.fail_stream(error_body(last, t.provider->name()).get());
+                return done(http::Response::already_sent(), error_status(last));
             }
-            log_warn("provider '%s' attempt %d failed: %s (status %ld)", last_provider.c_str(), attempt + 1,
+            log_warn("provider '%s' attempt %d failed: %s (status %ld)", t.provider->name().c_str(), attempt + 1,
                      last.message.c_str(), last.status);
             if (!last.retryable() || attempt >= retries || !backoff(attempt, last)) break;
         }
         if (is_client_error(last)) break;
     }
-    JsonPtr err = error_body(last, last_provider);
-    return http::Response::json(error_status(last), err.get());
+    JsonPtr err = error_body(last, current->provider->name());
+    return done(http::Response::json(error_status(last), err.get()), error_status(last));
 }
 
 }  // namespace llmapi::chat

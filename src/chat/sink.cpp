@@ -5,6 +5,14 @@ namespace llmapi::chat {
 void HttpChatSink::remember_usage(const json_t* obj) {
     const json_t* u = json_object_get(obj, "usage");
     if (json_is_object(u)) usage_.reset(json_deep_copy(u));
+    const json_t* m = json_object_get(obj, "model");
+    if (model_.empty() && json_is_string(m)) model_ = json_string_value(m);
+    size_t i;
+    json_t* choice;
+    json_array_foreach(json_object_get(obj, "choices"), i, choice) {
+        const json_t* content = json_object_get(json_object_get(choice, "delta"), "content");
+        if (json_is_string(content)) content_chars_ += json_string_length(content);
+    }
 }
 
 void HttpChatSink::completion(const json_t* completion, const std::string& raw) {

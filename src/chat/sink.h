@@ -26,6 +26,8 @@ public:
 
     const std::string& completion_text() const { return completion_; }
     const json_t* usage() const { return usage_.get(); }  // the last usage seen, or null
+    const std::string& model() const { return model_; }    // as the provider answered it
+    size_t content_chars() const { return content_chars_; }  // text delivered (to estimate tokens)
 
 private:
     bool send(const std::string& event);
@@ -35,6 +37,8 @@ private:
     const bool include_usage_;
     std::string completion_;
     JsonPtr usage_;
+    std::string model_;
+    size_t content_chars_ = 0;
 };
 
 }  // namespace llmapi::chat

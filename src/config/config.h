@@ -16,6 +16,7 @@ struct ServerConfig {
     std::string socket = "var/run/llm-api.sock";  // FastCGI unix socket
     int listen_backlog = 4096;
     int shutdown_timeout_s = 30;  // drain bound for in-flight requests
+    std::string spool_dir = "/var/spool/llm-service-api";  // usage rows wait here while the database is down
 };
 
 struct DatabaseConfig {

@@ -94,6 +94,9 @@ void Pool::release(std::unique_ptr<Connection> c) {
 Pool::Lease::Lease(Pool& p) : pool_(p), conn_(p.acquire()) {}
 Pool::Lease::~Lease() { pool_.release(std::move(conn_)); }
 
+void Pool::thread_init() { driver_->threadInit(); }
+void Pool::thread_end() { driver_->threadEnd(); }
+
 bool Pool::ping() {
     try {
         return run([](Connection& c) {

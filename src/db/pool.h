@@ -72,6 +72,10 @@ public:
     // True when a trivial query succeeds (for /healthz).
     bool ping();
 
+    // Connector/C++ wants these around the life of every thread that queries.
+    void thread_init();
+    void thread_end();
+
     static bool is_connection_error(const sql::SQLException& e);
 
 private:

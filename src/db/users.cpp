@@ -7,9 +7,11 @@ namespace {
 constexpr const char* kInsertUser =
     "INSERT INTO users (username, email, password, is_active, date_joined) VALUES (?, ?, ?, 1, UTC_TIMESTAMP(6))";
 constexpr const char* kSelectByUsername =
-    "SELECT id, username, email, password, is_active, date_joined FROM users WHERE username = ?";
+    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day "
+    "FROM users WHERE username = ?";
 constexpr const char* kSelectById =
-    "SELECT id, username, email, password, is_active, date_joined FROM users WHERE id = ?";
+    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day "
+    "FROM users WHERE id = ?";
 constexpr const char* kUpdatePassword = "UPDATE users SET password = ? WHERE id = ?";
 
 constexpr int kDuplicateEntry = 1062;
@@ -33,6 +35,8 @@ std::optional<User> read_user(sql::PreparedStatement& ps) {
     u.password = rs->getString(4);
     u.is_active = rs->getBoolean(5);
     u.date_joined = drf_datetime(rs->getString(6));
+    u.requests_per_minute = rs->isNull(7) ? -1 : static_cast<long>(rs->getInt64(7));
+    u.tokens_per_day = rs->isNull(8) ? -1 : static_cast<long>(rs->getInt64(8));
     return u;
 }
 

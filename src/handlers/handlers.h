@@ -14,5 +14,6 @@ http::Response me(app::Context& ctx);
 http::Response supported_models(app::Context& ctx);
 http::Response v1_models(app::Context& ctx);
 http::Response chat_completions(app::Context& ctx);
+http::Response usage(app::Context& ctx);
 
 }  // namespace llmapi::handlers

@@ -2,6 +2,7 @@
 // GET /v1/models[?provider=P] → OpenAI's {"object":"list","data":[…]}.
 #include <optional>
 
+#include "app/limits.h"
 #include "chat/dispatch.h"
 #include "common/log.h"
 #include "handlers/handlers.h"
@@ -35,6 +36,7 @@ json_t* model_object(const std::string& id, const std::string& owner) {
 }  // namespace
 
 http::Response supported_models(app::Context& ctx) {
+    app::enforce_request_limit(ctx);
     providers::Provider& p = named_provider(ctx, http::query_param(ctx.request.query, "provider"));
     JsonPtr list(json_array());
     for (const auto& id : models_of(ctx, p)) json_array_append_new(list.get(), json_string(id.c_str()));
@@ -44,6 +46,7 @@ http::Response supported_models(app::Context& ctx) {
 }
 
 http::Response v1_models(app::Context& ctx) {
+    app::enforce_request_limit(ctx);
     bool given = false;
     const std::string name = http::query_param(ctx.request.query, "provider", &given);
     JsonPtr data(json_array());

@@ -2,6 +2,7 @@
 #pragma once
 #include <jansson.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,9 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     bool sent = false;  // already written through a StreamOut: nothing left to send
+    // Runs once the response is complete and handed to nginx (accounting
+    // that must not delay the client).
+    std::function<void()> after_sent;
 
     static Response already_sent() {
         Response r;

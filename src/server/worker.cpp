@@ -50,6 +50,7 @@ void serve(ThreadArgs a) {
         http::Response resp = a.app->handle(http::read_request(req, a.max_body), http, out);
         if (!resp.sent) http::write_response(req, resp);
         FCGX_Finish_r(&req);
+        if (resp.after_sent) resp.after_sent();
     }
     FCGX_Free(&req, 1);
     a.driver->threadEnd();

@@ -1,0 +1,56 @@
+#include "db/limits.h"
+
+#include <chrono>
+#include <thread>
+
+namespace llmapi::db {
+
+namespace {
+
+constexpr const char* kBump =
+    "UPDATE rate_windows SET requests = requests + 1 "
+    "WHERE user_id = ? AND window_start = FROM_UNIXTIME(?) AND requests < ?";
+constexpr const char* kOpenWindow =
+    "INSERT IGNORE INTO rate_windows (user_id, window_start, requests) VALUES (?, FROM_UNIXTIME(?), 1)";
+constexpr const char* kTokensToday = "SELECT tokens FROM token_days WHERE user_id = ? AND day = UTC_DATE()";
+
+constexpr int kDeadlock = 1213;  // Galera's certification conflict looks like this
+constexpr int kDeadlockRetries = 5;
+
+}  // namespace
+
+bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
+    const long window = now - now % 60;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return pool.run([&](Connection& c) {
+                auto& bump = c.prepare(kBump);
+                bump.setInt64(1, user_id);
+                bump.setInt64(2, window);
+                bump.setInt64(3, limit);
+                if (bump.executeUpdate() == 1) return true;
+                // No row yet (first request of the window), or the limit is reached.
+                auto& open = c.prepare(kOpenWindow);
+                open.setInt64(1, user_id);
+                open.setInt64(2, window);
+                if (open.executeUpdate() == 1) return true;
+                // Someone else opened the window meanwhile: count against it.
+                return bump.executeUpdate() == 1;
+            });
+        } catch (const sql::SQLException& e) {
+            if (e.getErrorCode() != kDeadlock || attempt >= kDeadlockRetries) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+        }
+    }
+}
+
+long tokens_today(Pool& pool, int64_t user_id) {
+    return pool.run([&](Connection& c) {
+        auto& ps = c.prepare(kTokensToday);
+        ps.setInt64(1, user_id);
+        ResultPtr rs(ps.executeQuery());
+        return rs->next() ? static_cast<long>(rs->getInt64(1)) : 0L;
+    });
+}
+
+}  // namespace llmapi::db

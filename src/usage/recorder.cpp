@@ -1,0 +1,160 @@
+#include "usage/recorder.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <vector>
+
+#include "common/log.h"
+#include "db/usage.h"
+
+namespace llmapi::usage {
+
+namespace {
+
+constexpr auto kReplayEvery = std::chrono::seconds(2);
+
+// An fd with an owner.
+class Fd {
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+bool write_all(int fd, const std::string& s) {
+    size_t off = 0;
+    while (off < s.size()) {
+        ssize_t n = write(fd, s.data() + off, s.size() - off);
+        if (n < 0) return false;
+        off += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+std::string read_all(int fd) {
+    std::string out;
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    return out;
+}
+
+}  // namespace
+
+UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir)
+    : pool_(pool), dir_(std::move(spool_dir)), own_file_(dir_ + "/usage-" + std::to_string(getpid()) + ".jsonl") {
+    mkdir(dir_.c_str(), 0700);
+    replayer_ = std::thread([this] { replay_loop(); });
+}
+
+UsageRecorder::~UsageRecorder() {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    replayer_.join();
+}
+
+void UsageRecorder::record(const UsageEvent& e) {
+    try {
+        db::insert_usage(pool_, e);
+        return;
+    } catch (const db::DbUnavailable&) {
+    } catch (const sql::SQLException& ex) {
+        if (!db::Pool::is_connection_error(ex)) log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
+    }
+    spool(e);
+}
+
+void UsageRecorder::spool(const UsageEvent& e) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        Fd fd(open(own_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+        if (fd.get() < 0 || flock(fd.get(), LOCK_EX) != 0) break;
+        // A replayer may have consumed and unlinked the file while we waited:
+        // then write to a fresh one, or the row would vanish with the inode.
+        struct stat st;
+        if (fstat(fd.get(), &st) == 0 && st.st_nlink == 0) continue;
+        if (write_all(fd.get(), to_json_line(e))) {
+            fdatasync(fd.get());
+            spooled_ = true;
+            return;
+        }
+        break;
+    }
+    log_error("usage row %s could not be spooled to %s", e.event_id.c_str(), own_file_.c_str());
+}
+
+int UsageRecorder::replay_now() {
+    std::vector<std::string> files;
+    if (DIR* d = opendir(dir_.c_str())) {
+        while (dirent* ent = readdir(d)) {
+            const std::string name = ent->d_name;
+            if (name.rfind("usage-", 0) == 0 && name.size() > 6 && name.substr(name.size() - 6) == ".jsonl")
+                files.push_back(dir_ + "/" + name);
+        }
+        closedir(d);
+    }
+    int inserted = 0;
+    for (const auto& path : files) {
+        Fd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
+        if (fd.get() < 0 || flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // another worker is on it
+        const std::string text = read_all(fd.get());
+        size_t pos = 0;
+        try {
+            while (pos < text.size()) {
+                size_t nl = text.find('\n', pos);
+                if (nl == std::string::npos) nl = text.size();
+                UsageEvent e;
+                if (from_json_line(text.substr(pos, nl - pos), e)) {
+                    db::insert_usage(pool_, e);
+                    ++inserted;
+                }
+                pos = nl + 1;
+            }
+        } catch (const std::exception&) {
+            continue;  // still unreachable: the file stays, replayed later (inserts are idempotent)
+        }
+        unlink(path.c_str());  // every row is in the database now
+    }
+    if (inserted > 0) log_info("replayed %d spooled usage rows", inserted);
+    return inserted;
+}
+
+void UsageRecorder::replay_loop() {
+    pool_.thread_init();
+    // At start-up too: rows spooled by workers that have since died.
+    bool first = true;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+        if (first || spooled_.exchange(false)) {
+            lock.unlock();
+            first = false;
+            DIR* d = opendir(dir_.c_str());
+            bool any = false;
+            if (d) {
+                while (dirent* ent = readdir(d)) any = any || std::string(ent->d_name).rfind("usage-", 0) == 0;
+                closedir(d);
+            }
+            if (any && replay_now() == 0) spooled_ = true;  // nothing went in: try again later
+            lock.lock();
+        }
+        cv_.wait_for(lock, kReplayEvery, [this] { return stop_; });
+    }
+    lock.unlock();
+    pool_.thread_end();
+}
+
+}  // namespace llmapi::usage
