@@ -85,7 +85,8 @@ void read_provider(Reader& r, const std::string& sec, ProviderConfig& p) {
 
 }  // namespace
 
-bool load_config_text(const std::string& text, const char* const* env, Config& out, std::string& error) {
+bool load_config_text(const std::string& text, const char* const* env, Config& out, std::string& error,
+                      bool require_secret) {
     Ini ini;
     if (auto e = parse_ini(text, ini)) {
         error = "config: line " + std::to_string(e->line) + ": " + e->message;
@@ -139,7 +140,7 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
         }
     }
 
-    if (error.empty() && c.jwt.secret.size() < 32)
+    if (error.empty() && require_secret && c.jwt.secret.size() < 32)
         r.fail("jwt", "secret", c.jwt.secret.empty() ? "is required (set LLMAPI_JWT_SECRET), at least 32 bytes"
                                                      : "must be at least 32 bytes");
     if (error.empty() && c.database.name.empty()) r.fail("database", "name", "is required");
@@ -150,7 +151,8 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
     return true;
 }
 
-bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error) {
+bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error,
+                 bool require_secret) {
     std::ifstream in(path);
     if (!in) {
         error = "config: cannot read " + path;
@@ -158,7 +160,7 @@ bool load_config(const std::string& path, const char* const* env, Config& out, s
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    return load_config_text(ss.str(), env, out, error);
+    return load_config_text(ss.str(), env, out, error, require_secret);
 }
 
 }  // namespace llmapi::config

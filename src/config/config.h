@@ -80,9 +80,12 @@ struct Config {
 
 // Loads `path`, applies LLMAPI_* environment overrides from `env`, validates.
 // On failure returns false and sets `error` to one line naming the key.
-bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error);
+// `require_secret` = false for tools that never touch tokens (llm-api-admin).
+bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error,
+                 bool require_secret = true);
 
 // The same from INI text already in memory (used by tests).
-bool load_config_text(const std::string& text, const char* const* env, Config& out, std::string& error);
+bool load_config_text(const std::string& text, const char* const* env, Config& out, std::string& error,
+                      bool require_secret = true);
 
 }  // namespace llmapi::config

@@ -42,6 +42,7 @@ case "${1:-}" in
     pool-start) export_runtime_env; pool_start ;;
     db-stop) db_stop; while [ -S "$(DB_SOCK)" ]; do sleep 0.1; done ;;
     db-start) db_start ;;
+    admin) shift; export_runtime_env; "$ROOT/llm-api-admin" --config "$LLMAPI_CONFIG" "$@" ;;
     sql) mysql_root "${LLMAPI_DATABASE_NAME:-llm_api}" -N -B -e "$2" ;;
     env)  # the values the test binary needs
         export_runtime_env
