@@ -111,6 +111,7 @@ export_runtime_env() {
     export LLMAPI_DATABASE_PASSWORD=${LLMAPI_DATABASE_PASSWORD:-$(secret db_password)}
     export LLMAPI_SERVER_SOCKET=${LLMAPI_SERVER_SOCKET:-$VAR/run/fcgi.sock}
     export LLMAPI_SERVER_SPOOL_DIR=${LLMAPI_SERVER_SPOOL_DIR:-$VAR/spool}
+    export LLMAPI_SERVER_ACCESS_LOG=${LLMAPI_SERVER_ACCESS_LOG:-$VAR/log/access.log}
     if [ -z "${LLMAPI_JWT_SECRET:-}" ]; then
         ensure_secret jwt_secret || say "generated a JWT secret in $VAR/secrets/jwt_secret (set LLMAPI_JWT_SECRET to use your own)"
         LLMAPI_JWT_SECRET=$(cat "$VAR/secrets/jwt_secret")

@@ -10,11 +10,13 @@
 
 namespace llmapi::app {
 
-App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver) : services_(cfg, driver) {
+App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics)
+    : services_(cfg, driver, shared_metrics) {
     // {method, path, handler, requires a Bearer access token}
     router_.add("GET", "/", handlers::welcome);
     router_.add("GET", "/api/", handlers::welcome);
     router_.add("GET", "/healthz", handlers::healthz);
+    router_.add("GET", "/metrics", handlers::metrics);  // nginx lets only loopback clients reach it
     router_.add("POST", "/api/signup/", handlers::signup);
     router_.add("POST", "/api/token/", handlers::token_obtain);
     router_.add("POST", "/api/token/refresh/", handlers::token_refresh);
@@ -51,18 +53,23 @@ http::Response server_error(int status, const std::string& path) {
 
 }  // namespace
 
-http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out) {
+http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                             RequestInfo& info) {
     const auto m = router_.match(req.method, req.path);
     using M = http::Match<Handler>;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
+    info.route = http::canonical_path(req.path);
     if (req.method == "OPTIONS") {
         return http::Response::json_text(200, R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})")
             .header("Allow", m.allow);
     }
-    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr)), &http, &out};
+    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr)), &http, &out, &info};
     // DRF authenticates before it looks for the method's handler: a protected
     // path answers 401 before 405.
-    if (m.auth) ctx.user = auth::authenticate_bearer(services_, req, ctx.now);
+    if (m.auth) {
+        ctx.user = auth::authenticate_bearer(services_, req, ctx.now);
+        info.user_id = ctx.user->id;
+    }
     if (m.kind == M::MethodNotAllowed)
         throw http::detail_error(405, "Method \"" + req.method + "\" not allowed.").header("Allow", m.allow);
     if (req.body_too_large)
@@ -71,9 +78,10 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     return m.route->handler(ctx);
 }
 
-http::Response App::handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out) {
+http::Response App::handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                           RequestInfo& info) {
     try {
-        return dispatch(req, http, out);
+        return dispatch(req, http, out, info);
     } catch (const http::HttpError& e) {
         if (out.started()) return http::Response::already_sent();  // too late for a status
         http::Response r = http::Response::json_text(e.status(), e.body());

@@ -8,14 +8,17 @@ namespace llmapi::app {
 
 class App {
 public:
-    App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver);
+    App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics);
     // `http` is the calling thread's upstream client; `out` lets a handler
     // stream its response (then the returned Response has sent = true).
-    http::Response handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out);
+    // `info` is filled in for the access log and the metrics.
+    http::Response handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                          RequestInfo& info);
     Services& services() { return services_; }
 
 private:
-    http::Response dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out);
+    http::Response dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                            RequestInfo& info);
     Services services_;
     http::Router<Handler> router_;
 };

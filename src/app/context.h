@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 
+#include "app/request_info.h"
 #include "app/services.h"
 #include "db/users.h"
 #include "http/request.h"
@@ -19,6 +20,7 @@ struct Context {
     long now = 0;  // unix seconds at the start of the request
     upstream::HttpClient* http = nullptr;  // this thread's client (kept-alive connections)
     http::StreamOut* out = nullptr;        // for responses streamed as they are produced
+    RequestInfo* info = nullptr;           // for the access log and the metrics
 };
 
 using Handler = http::Response (*)(Context&);

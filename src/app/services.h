@@ -5,20 +5,22 @@
 #include "common/semaphore.h"
 #include "config/config.h"
 #include "db/pool.h"
+#include "metrics/metrics.h"
 #include "providers/provider_set.h"
 #include "usage/recorder.h"
 
 namespace llmapi::app {
 
 struct Services {
-    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver)
+    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics)
         : cfg(c),
           pool(c.database, driver),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
           hash_gate(c.auth.max_concurrent_hashes),
           providers(c.providers),
           models(c.providers.models_cache_s),
-          usage(pool, c.server.spool_dir) {}
+          usage(pool, c.server.spool_dir),
+          metrics(shared_metrics) {}
 
     const config::Config cfg;
     db::Pool pool;
@@ -29,6 +31,7 @@ struct Services {
     const providers::ProviderSet providers;
     providers::ModelCache models;
     usage::UsageRecorder usage;
+    metrics::Metrics metrics;
 };
 
 }  // namespace llmapi::app

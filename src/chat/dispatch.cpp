@@ -176,7 +176,7 @@ http::Response run_chat(app::Context& ctx, const json_t* body, const Target& tar
     const bool stream = json_is_true(json_object_get(body, "stream"));
     const bool include_usage =
         stream && json_is_true(json_object_get(json_object_get(body, "stream_options"), "include_usage"));
-    HttpChatSink sink(*ctx.out, include_usage);
+    HttpChatSink sink(*ctx.out, include_usage, ctx.services.metrics);
     const std::string started_at = usage::utc_now_sql();
     const auto t0 = std::chrono::steady_clock::now();
 
@@ -189,16 +189,22 @@ http::Response run_chat(app::Context& ctx, const json_t* body, const Target& tar
     auto done = [&](http::Response r, int status, bool gone = false) {
         usage::UsageEvent e = usage_event(ctx, body, sink, current->provider->name(), current->model, status, stream,
                                           gone, std::chrono::steady_clock::now() - t0, started_at);
+        ctx.info->provider = e.provider;
+        ctx.info->upstream_ms = e.upstream_ms;
+        ctx.services.metrics.tokens(e.provider, e.prompt_tokens, e.completion_tokens);
         usage::UsageRecorder* recorder = &ctx.services.usage;
         r.after_sent = [recorder, e] { recorder->record(e); };
         return r;
     };
     for (const Target& t : targets) {
         current = &t;
-        providers::ChatCall call{body, t.model, stream};
+        providers::ChatCall call{body, t.model, stream, ctx.request.request_id};
         const int retries = t.provider->config().retries;
         for (int attempt = 0;; ++attempt) {
+            const auto a0 = std::chrono::steady_clock::now();
             last = t.provider->chat(*ctx.http, call, sink);
+            ctx.services.metrics.upstream(t.provider->name(),
+                                          std::chrono::duration<double>(std::chrono::steady_clock::now() - a0).count());
             if (!last) {
                 if (!stream) return done(http::Response::json_text(200, sink.completion_text()), 200);
                 sink.finish_stream();

@@ -21,9 +21,12 @@ void HttpChatSink::completion(const json_t* completion, const std::string& raw) 
 }
 
 bool HttpChatSink::send(const std::string& event) {
-    if (!out_.started() &&
-        !out_.start(200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}))
-        return false;
+    if (!out_.started()) {
+        if (!out_.start(200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}))
+            return false;
+        metrics_.stream_started();
+        counted_ = true;
+    }
     return out_.write(event);
 }
 

@@ -5,13 +5,20 @@
 
 #include "common/json.h"
 #include "http/stream.h"
+#include "metrics/metrics.h"
 #include "providers/provider.h"
 
 namespace llmapi::chat {
 
 class HttpChatSink : public providers::ChatSink {
 public:
-    HttpChatSink(http::StreamOut& out, bool include_usage) : out_(out), include_usage_(include_usage) {}
+    HttpChatSink(http::StreamOut& out, bool include_usage, metrics::Metrics& metrics)
+        : out_(out), include_usage_(include_usage), metrics_(metrics) {}
+    ~HttpChatSink() override {
+        if (counted_) metrics_.stream_ended();
+    }
+    HttpChatSink(const HttpChatSink&) = delete;
+    HttpChatSink& operator=(const HttpChatSink&) = delete;
 
     void completion(const json_t* completion, const std::string& raw) override;
     bool chunk(const json_t* chunk) override;
@@ -35,6 +42,8 @@ private:
 
     http::StreamOut& out_;
     const bool include_usage_;
+    metrics::Metrics& metrics_;
+    bool counted_ = false;  // counted in llm_api_active_streams
     std::string completion_;
     JsonPtr usage_;
     std::string model_;

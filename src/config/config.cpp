@@ -108,6 +108,7 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
     r.integer("server", "listen_backlog", c.server.listen_backlog, 16, 65535);
     r.integer("server", "shutdown_timeout_s", c.server.shutdown_timeout_s, 0, 3600);
     r.str("server", "spool_dir", c.server.spool_dir);
+    r.str("server", "access_log", c.server.access_log);
 
     r.str("database", "host", c.database.host);
     r.integer("database", "port", c.database.port, 1, 65535);

@@ -17,6 +17,7 @@ struct ServerConfig {
     int listen_backlog = 4096;
     int shutdown_timeout_s = 30;  // drain bound for in-flight requests
     std::string spool_dir = "/var/spool/llm-service-api";  // usage rows wait here while the database is down
+    std::string access_log;  // one JSON line per request; "" or "-" = stderr
 };
 
 struct DatabaseConfig {

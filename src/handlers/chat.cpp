@@ -14,6 +14,8 @@ http::Response chat_completions(app::Context& ctx) {
     const chat::Target target = chat::resolve_target(ctx.services, http::query_param(ctx.request.query, "provider"),
                                                      json_string_value(json_object_get(body.get(), "model")));
     app::enforce_token_quota(ctx);
+    ctx.info->provider = target.provider->name();
+    ctx.info->model = target.model;
     return chat::run_chat(ctx, body.get(), target);
 }
 

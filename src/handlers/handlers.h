@@ -6,6 +6,7 @@ namespace llmapi::handlers {
 
 http::Response welcome(app::Context& ctx);
 http::Response healthz(app::Context& ctx);
+http::Response metrics(app::Context& ctx);
 http::Response signup(app::Context& ctx);
 http::Response token_obtain(app::Context& ctx);
 http::Response token_refresh(app::Context& ctx);

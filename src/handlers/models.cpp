@@ -21,7 +21,9 @@ std::vector<std::string> models_of(app::Context& ctx, providers::Provider& p) {
 
 providers::Provider& named_provider(app::Context& ctx, const std::string& name) {
     // resolve_target checks that the provider exists and is configured.
-    return *chat::resolve_target(ctx.services, name, "").provider;
+    providers::Provider& p = *chat::resolve_target(ctx.services, name, "").provider;
+    ctx.info->provider = p.name();
+    return p;
 }
 
 json_t* model_object(const std::string& id, const std::string& owner) {

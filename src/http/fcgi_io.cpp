@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/random.h"
+
 namespace llmapi::http {
 
 namespace {
@@ -28,6 +30,12 @@ Request read_request(FCGX_Request& fcgi, long max_body) {
     req.authorization = param(fcgi, "HTTP_AUTHORIZATION");
     req.accept = param(fcgi, "HTTP_ACCEPT");
     req.remote_addr = param(fcgi, "REMOTE_ADDR");
+    req.request_id = param(fcgi, "HTTP_X_REQUEST_ID");
+    // Only ids that are safe in logs and headers are kept; others are replaced.
+    if (req.request_id.empty() || req.request_id.size() > 128 ||
+        req.request_id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") !=
+            std::string::npos)
+        req.request_id = uuid4_hex();
 
     const std::string len_s = param(fcgi, "CONTENT_LENGTH");
     const long declared = len_s.empty() ? -1 : std::strtol(len_s.c_str(), nullptr, 10);
@@ -68,13 +76,16 @@ bool FcgiStreamOut::start(int status, const std::vector<std::pair<std::string, s
     started_ = true;
     std::string head = "Status: " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
     for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
-    head += "\r\n";
-    return write(head);
+    head += "X-Request-Id: " + request_id_ + "\r\n\r\n";
+    const bool ok = write(head);
+    bytes_ = 0;  // count the body only
+    return ok;
 }
 
 bool FcgiStreamOut::write(const std::string& data) {
     if (gone_) return false;
     if (FCGX_PutStr(data.data(), static_cast<int>(data.size()), r_.out) < 0 || FCGX_FFlush(r_.out) < 0) gone_ = true;
+    if (!gone_) bytes_ += data.size();
     return !gone_;
 }
 

@@ -23,14 +23,18 @@ namespace llmapi::http {
 // fastcgi_buffering off and we send X-Accel-Buffering: no).
 class FcgiStreamOut : public StreamOut {
 public:
-    explicit FcgiStreamOut(FCGX_Request& r) : r_(r) {}
+    // `request_id` goes out as X-Request-Id with the headers.
+    FcgiStreamOut(FCGX_Request& r, std::string request_id) : r_(r), request_id_(std::move(request_id)) {}
     bool start(int status, const std::vector<std::pair<std::string, std::string>>& headers) override;
     bool write(const std::string& data) override;
     bool client_gone() override;
     bool started() const override { return started_; }
+    size_t bytes() const { return bytes_; }
 
 private:
     FCGX_Request& r_;
+    std::string request_id_;
+    size_t bytes_ = 0;
     bool started_ = false;
     bool gone_ = false;
 };

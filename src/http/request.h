@@ -12,6 +12,7 @@ struct Request {
     std::string authorization; // raw Authorization header
     std::string accept;
     std::string remote_addr;
+    std::string request_id;    // X-Request-Id as the client sent it (if well-formed) or made up
     std::string body;
     bool body_too_large = false;  // more than [server] max_body_bytes arrived
 };

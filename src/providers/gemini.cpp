@@ -70,6 +70,7 @@ public:
         upstream::HttpRequest req =
             request("POST", "/models/" + model + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
         req.headers.push_back("Content-Type: application/json");
+        if (!call.request_id.empty()) req.headers.push_back("X-Request-Id: " + call.request_id);
         req.body = json_to_string(body.get());
         const std::string id = "chatcmpl-" + uuid4_hex();
         const long created = static_cast<long>(std::time(nullptr));

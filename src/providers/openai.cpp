@@ -49,6 +49,7 @@ public:
         }
         upstream::HttpRequest req = request("POST", "/chat/completions");
         req.headers.push_back("Content-Type: application/json");
+        if (!call.request_id.empty()) req.headers.push_back("X-Request-Id: " + call.request_id);
         req.body = json_to_string(body.get());
         return call.stream ? stream(http, req, sink) : whole(http, req, sink);
     }

@@ -32,6 +32,7 @@ struct ChatCall {
     const json_t* body = nullptr;  // the client's body, validated
     std::string model;             // the provider's model id (no "provider/" prefix)
     bool stream = false;
+    std::string request_id;  // sent upstream as X-Request-Id
 };
 
 // Where a provider delivers its answer, already in OpenAI's format.

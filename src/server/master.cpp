@@ -57,7 +57,7 @@ struct WorkerInfo {
 class Master {
 public:
     Master(std::string config_path, config::Config cfg, int fd)
-        : config_path_(std::move(config_path)), cfg_(std::move(cfg)), fd_(fd) {}
+        : config_path_(std::move(config_path)), cfg_(std::move(cfg)), fd_(fd), metrics_(metrics::create_shared()) {}
 
     int run() {
         sigset_t set;
@@ -100,7 +100,7 @@ private:
             sigset_t none;
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, nullptr);
-            _exit(run_worker(cfg_, fd_));
+            _exit(run_worker(cfg_, fd_, metrics_));
         }
         workers_[pid] = WorkerInfo{generation_, Clock::now()};
     }
@@ -132,6 +132,7 @@ private:
             workers_.erase(it);
             if (stopping_ || !current) continue;
             ++restarts_;
+            metrics::Metrics(metrics_).worker_restarted();
             if (WIFSIGNALED(status))
                 log_warn("worker %d killed by signal %d; replacing it (%ld restarts)", pid, WTERMSIG(status), restarts_);
             else
@@ -176,6 +177,7 @@ private:
     long restarts_ = 0;
     Clock::time_point kill_deadline_;
     Clock::time_point next_spawn_ = Clock::now();
+    metrics::Shared* metrics_;  // shared with every worker, for /metrics
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "metrics/metrics.h"
 
 namespace llmapi::server {
 

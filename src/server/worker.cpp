@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "common/log.h"
 #include "http/fcgi_io.h"
+#include "server/access_log.h"
 #include "upstream/http_client.h"
 
 namespace llmapi::server {
@@ -28,6 +29,7 @@ extern "C" void on_wake(int) {}
 
 struct ThreadArgs {
     app::App* app;
+    AccessLog* access_log;
     sql::mysql::MySQL_Driver* driver;
     int listen_fd;
     long max_body;
@@ -46,10 +48,20 @@ void serve(ThreadArgs a) {
             if (a.stopping->load()) break;
             continue;  // EINTR or a connection that went away
         }
-        http::FcgiStreamOut out(req);
-        http::Response resp = a.app->handle(http::read_request(req, a.max_body), http, out);
-        if (!resp.sent) http::write_response(req, resp);
+        const auto t0 = std::chrono::steady_clock::now();
+        const http::Request request = http::read_request(req, a.max_body);
+        http::FcgiStreamOut out(req, request.request_id);
+        app::RequestInfo info;
+        http::Response resp = a.app->handle(request, http, out, info);
+        if (!resp.sent) {
+            resp.header("X-Request-Id", request.request_id);
+            http::write_response(req, resp);
+        }
         FCGX_Finish_r(&req);
+        const size_t bytes = resp.sent ? out.bytes() : resp.body.size();
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        a.app->services().metrics.request(info.route, resp.status, info.provider);
+        a.access_log->write(request, info, resp.status, bytes, ms);
         if (resp.after_sent) resp.after_sent();
     }
     FCGX_Free(&req, 1);
@@ -59,7 +71,7 @@ void serve(ThreadArgs a) {
 
 }  // namespace
 
-int run_worker(const config::Config& cfg, int listen_fd) {
+int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics) {
     // If the master dies without telling us, don't linger as an orphan.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1) return 1;
@@ -89,14 +101,15 @@ int run_worker(const config::Config& cfg, int listen_fd) {
     }
     // get_driver_instance() isn't thread-safe: once, before the threads.
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-    app::App app(cfg, driver);
+    app::App app(cfg, driver, shared_metrics);
+    AccessLog access_log(cfg.server.access_log);
 
     std::atomic<bool> stopping{false};
     std::atomic<int> running{cfg.server.threads};
     std::vector<std::thread> threads;
     threads.reserve(cfg.server.threads);
     for (int i = 0; i < cfg.server.threads; ++i)
-        threads.emplace_back(serve, ThreadArgs{&app, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
+        threads.emplace_back(serve, ThreadArgs{&app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
     log_info("worker ready: %d threads", cfg.server.threads);
 
     for (;;) {

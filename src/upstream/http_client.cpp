@@ -77,10 +77,11 @@ Outcome classify(CURLcode rc, const Transfer& t, CURL* c) {
     switch (rc) {
         case CURLE_OK: return Outcome::Ok;
         case CURLE_OPERATION_TIMEDOUT: {
-            // A timeout before the connection was up is a connect error (retryable).
-            double connect = 0;
-            curl_easy_getinfo(c, CURLINFO_CONNECT_TIME, &connect);
-            return connect > 0 ? Outcome::Timeout : Outcome::ConnectError;
+            // A timeout before the request could be sent is a connect error
+            // (retryable). CONNECT_TIME won't tell: it is 0 on a reused connection.
+            curl_off_t pretransfer = 0;
+            curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+            return pretransfer > 0 ? Outcome::Timeout : Outcome::ConnectError;
         }
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
