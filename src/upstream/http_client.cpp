@@ -3,6 +3,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -14,21 +15,27 @@ struct SlistDeleter {
     void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+using Clock = std::chrono::steady_clock;
+
 // State shared with libcurl's callbacks for one transfer.
 struct Transfer {
     const BodySink* sink;
     const CancelCheck* cancel;
     HttpResult* result;
     size_t max_bytes;
+    Clock::duration idle_limit;
+    Clock::time_point last_byte = Clock::now();  // or the start of the transfer
     size_t received = 0;
     bool too_large = false;
     bool cancelled = false;
+    bool idle_expired = false;
     long status = 0;
 };
 
 size_t on_header(char* data, size_t size, size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     const size_t len = size * n;
+    t->last_byte = Clock::now();
     std::string line(data, len);
     if (line.rfind("HTTP/", 0) == 0) {
         // A new response starts (after a 100 Continue or a redirect): reset.
@@ -46,6 +53,7 @@ size_t on_header(char* data, size_t size, size_t n, void* userp) {
 size_t on_body(char* data, size_t size, size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     const size_t len = size * n;
+    t->last_byte = Clock::now();
     t->received += len;
     if (t->received > t->max_bytes) {
         t->too_large = true;
@@ -62,8 +70,15 @@ size_t on_body(char* data, size_t size, size_t n, void* userp) {
     return len;
 }
 
+// Called about once a second, and more often while bytes flow. The idle
+// timeout is ours: libcurl's low-speed limit averages over a window and
+// counts the upload, so it fires seconds late.
 int on_progress(void* userp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     auto* t = static_cast<Transfer*>(userp);
+    if (Clock::now() - t->last_byte > t->idle_limit) {
+        t->idle_expired = true;
+        return 1;
+    }
     if (*t->cancel && (*t->cancel)()) {
         t->cancelled = true;
         return 1;
@@ -73,6 +88,7 @@ int on_progress(void* userp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 Outcome classify(CURLcode rc, const Transfer& t, CURL* c) {
     if (t.cancelled) return Outcome::Cancelled;
+    if (t.idle_expired) return Outcome::Timeout;
     if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) return Outcome::TooLarge;
     switch (rc) {
         case CURLE_OK: return Outcome::Ok;
@@ -104,7 +120,7 @@ HttpResult HttpClient::perform(const HttpRequest& req, const BodySink& sink, con
     // Reset options between requests but keep the connection cache.
     curl_easy_reset(c);
     HttpResult result;
-    Transfer t{&sink, &cancel, &result, req.limits.max_response_bytes};
+    Transfer t{&sink, &cancel, &result, req.limits.max_response_bytes, std::chrono::seconds(req.limits.idle_timeout_s)};
 
     std::unique_ptr<curl_slist, SlistDeleter> headers;
     for (const auto& h : req.headers) {
@@ -123,19 +139,15 @@ HttpResult HttpClient::perform(const HttpRequest& req, const BodySink& sink, con
     curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, req.limits.connect_timeout_s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, req.limits.timeout_s);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, req.limits.idle_timeout_s);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(req.limits.max_response_bytes));
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    if (cancel) {
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    }
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     if (req.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());

@@ -1142,6 +1142,7 @@ int main(int argc, char **argv) {
   // the pool bounds how many slow streams can run at once.
   const size_t threads = g.opt.threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.set_tcp_nodelay(true);  // small SSE writes go out at once (no Nagle delay)
   svr.set_error_handler(httplib::Server::HandlerWithResponse(not_found));
   if (g.opt.verbose)
     svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {

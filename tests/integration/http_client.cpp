@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <strings.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -64,6 +65,11 @@ std::string baseUrl() {
 
 Response request(const std::string& method, const std::string& path,
                  const std::string& body, const std::vector<std::string>& headers) {
+    return requestUrl(method, baseUrl() + path, body, headers);
+}
+
+Response requestUrl(const std::string& method, const std::string& url,
+                    const std::string& body, const std::vector<std::string>& headers) {
     CurlPtr curl(curl_easy_init());
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     CURL* c = curl.get();
@@ -77,7 +83,6 @@ Response request(const std::string& method, const std::string& path,
     }
 
     Response resp;
-    std::string url = baseUrl() + path;
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -115,6 +120,106 @@ Response postJson(const std::string& path, const std::string& body,
 
 Response getWithBearer(const std::string& path, const std::string& token) {
     return request("GET", path, "", {"Authorization: Bearer " + token});
+}
+
+namespace {
+
+// The state of one streamed transfer, shared with libcurl's write callback.
+struct StreamState {
+    StreamResponse* resp = nullptr;
+    std::chrono::steady_clock::time_point start;
+    size_t stopAfter = 0;
+    std::string line;  // the line being received
+    std::string data;  // the data of the event being received
+    bool hasData = false;
+    bool afterCr = false;
+
+    void endLine() {
+        if (line.empty()) {  // a blank line dispatches the event
+            if (hasData) {
+                double at = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                resp->events.push_back({data, at});
+            }
+            data.clear();
+            hasData = false;
+        } else if (line.compare(0, 5, "data:") == 0) {
+            size_t from = line.size() > 5 && line[5] == ' ' ? 6 : 5;
+            if (hasData) data += '\n';
+            data += line.substr(from);
+            hasData = true;
+        }
+        line.clear();
+    }
+};
+
+size_t onStreamBody(char* data, size_t size, size_t n, void* user) {
+    auto* st = static_cast<StreamState*>(user);
+    const size_t len = size * n;
+    st->resp->body.append(data, len);
+    for (size_t i = 0; i < len; ++i) {
+        char c = data[i];
+        if (st->afterCr) {
+            st->afterCr = false;
+            if (c == '\n') continue;  // the LF of a CRLF
+        }
+        if (c == '\r' || c == '\n') {
+            st->afterCr = c == '\r';
+            st->endLine();
+        } else {
+            st->line += c;
+        }
+    }
+    if (st->stopAfter > 0 && st->resp->events.size() >= st->stopAfter) {
+        st->resp->hungUp = true;
+        return 0;  // libcurl aborts the transfer and closes the connection
+    }
+    return len;
+}
+
+}  // namespace
+
+StreamResponse streamRequest(const std::string& method, const std::string& path, const std::string& body,
+                             const std::vector<std::string>& headers, size_t stopAfterEvents, long timeoutS) {
+    CurlPtr curl(curl_easy_init());
+    if (!curl) throw std::runtime_error("curl_easy_init failed");
+    CURL* c = curl.get();
+
+    SlistPtr list;
+    for (const auto& h : headers) {
+        curl_slist* grown = curl_slist_append(list.get(), h.c_str());
+        if (!grown) throw std::runtime_error("curl_slist_append failed");
+        list.release();
+        list.reset(grown);
+    }
+
+    StreamResponse resp;
+    StreamState st;
+    st.resp = &resp;
+    st.start = std::chrono::steady_clock::now();
+    st.stopAfter = stopAfterEvents;
+    std::string url = baseUrl() + path;
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeoutS);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onStreamBody);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+    if (!body.empty() || method == "POST") {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    }
+    if (method != (body.empty() && method != "POST" ? "GET" : "POST"))
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+
+    CURLcode rc = curl_easy_perform(c);
+    resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.start).count();
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && resp.hungUp))
+        throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    return resp;
 }
 
 JsonPtr parseJson(const std::string& text) {

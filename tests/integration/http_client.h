@@ -44,12 +44,41 @@ Response request(const std::string& method, const std::string& path,
                  const std::string& body = "",
                  const std::vector<std::string>& headers = {});
 
+// The same, to an absolute URL (e.g. the fake providers' control API).
+Response requestUrl(const std::string& method, const std::string& url,
+                    const std::string& body = "",
+                    const std::vector<std::string>& headers = {});
+
 // POST with "Content-Type: application/json" plus `headers`.
 Response postJson(const std::string& path, const std::string& body,
                   const std::vector<std::string>& headers = {});
 
 // GET with "Authorization: Bearer <token>".
 Response getWithBearer(const std::string& path, const std::string& token);
+
+// ---- server-sent events ------------------------------------------------------
+
+struct SseEvent {
+    std::string data;  // the event's data lines, joined with "\n"
+    double at = 0;     // seconds from the start of the request to the event's arrival
+};
+
+struct StreamResponse {
+    long status = 0;
+    Headers headers;
+    std::string body;              // every byte received
+    std::vector<SseEvent> events;  // parsed as they arrived (\n, \r\n or \r line ends)
+    double seconds = 0;            // from the start of the request to the end of the transfer
+    bool hungUp = false;           // the client stopped reading (stopAfterEvents reached)
+};
+
+// Sends METHOD baseUrl()+path like request(), reading the body as an event
+// stream. With stopAfterEvents > 0 the client hangs up (its write callback
+// returns 0) as soon as that many events have arrived. Throws
+// std::runtime_error on any other transport error.
+StreamResponse streamRequest(const std::string& method, const std::string& path, const std::string& body,
+                             const std::vector<std::string>& headers, size_t stopAfterEvents = 0,
+                             long timeoutS = 60);
 
 // jansson helpers.
 JsonPtr parseJson(const std::string& text);           // null on error

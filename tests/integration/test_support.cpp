@@ -6,15 +6,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace it {
 namespace {
@@ -287,6 +290,229 @@ std::vector<std::string> lines(const std::string& text) {
 std::set<std::string> workerPids() {
     auto pids = lines(ctl("worker-pids"));
     return {pids.begin(), pids.end()};
+}
+
+// ---- providers: the fake upstream server and chat requests -------------------
+
+namespace fake {
+namespace {
+
+std::string url(const std::string& path) { return envOrThrow("LLMAPI_TEST_FAKE_URL") + path; }
+
+Response control(const std::string& method, const std::string& path, const std::string& body = "") {
+    Response r = requestUrl(method, url(path), body, body.empty() ? std::vector<std::string>{}
+                                                                  : std::vector<std::string>{"Content-Type: application/json"});
+    if (r.status != 200)
+        throw std::runtime_error("fake " + method + " " + path + ": status " + std::to_string(r.status) + ": " + r.body);
+    return r;
+}
+
+JsonPtr controlJson(const std::string& path) {
+    Response r = control("GET", path);
+    JsonPtr j = r.json();
+    if (!j) throw std::runtime_error("fake GET " + path + ": not JSON: " + r.body);
+    return j;
+}
+
+}  // namespace
+
+void reset() {
+    control("DELETE", "/_control/script");
+    control("DELETE", "/_control/requests");
+}
+
+void script(const std::string& behaviours) {
+    JsonPtr parsed = parseJson(behaviours);
+    if (!parsed) throw std::logic_error("bad behaviour JSON in the test: " + behaviours);
+    size_t expected = json_is_array(parsed.get()) ? json_array_size(parsed.get()) : 1;
+    JsonPtr answer = control("POST", "/_control/script", behaviours).json();
+    if (jint(answer.get(), "queued") != static_cast<json_int_t>(expected))
+        throw std::runtime_error("the fake did not queue " + behaviours + ": " + dumpJson(answer.get()));
+}
+
+JsonPtr requests() { return controlJson("/_control/requests"); }
+JsonPtr stats() { return controlJson("/_control/stats"); }
+size_t queued() { return json_array_size(controlJson("/_control/script").get()); }
+
+JsonPtr waitForRequests(const std::function<bool(const json_t*)>& done, double seconds) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    for (;;) {
+        JsonPtr list = requests();
+        if (done(list.get()) || std::chrono::steady_clock::now() >= deadline) return list;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace fake
+
+const std::vector<std::string>& providerKeys() {
+    static const std::vector<std::string> keys{
+        "sk-fake-openai-key-0123456789", "fake-gemini-key-0123456789", "sk-fake-flaky-key-0123456789",
+        "sk-fake-slow-key-0123456789", "sk-fake-down-key-0123456789"};
+    return keys;
+}
+
+void assertNoProviderKeys(const std::string& text, const CppUnit::SourceLine& at) {
+    for (const auto& key : providerKeys())
+        if (text.find(key) != std::string::npos)
+            CppUnit::Asserter::fail(CppUnit::Message("a response leaks the provider key " + key, excerpt(text)), at);
+    // A key cut short is a leak too (e.g. a message truncated by the gateway).
+    for (const auto& key : providerKeys())
+        if (text.find(key.substr(0, 16)) != std::string::npos)
+            CppUnit::Asserter::fail(CppUnit::Message("a response leaks part of the provider key " + key, excerpt(text)), at);
+}
+
+std::string apiToken() {
+    static std::mutex mu;
+    static std::string token;
+    static std::chrono::steady_clock::time_point issued;
+    std::lock_guard<std::mutex> lock(mu);
+    // Access tokens live 300 s in the test stack: renew well before that.
+    if (token.empty() || std::chrono::steady_clock::now() - issued > std::chrono::seconds(200)) {
+        token = login(createUser()).access;
+        issued = std::chrono::steady_clock::now();
+    }
+    return token;
+}
+
+Response chatPost(const std::string& path, const std::string& body) {
+    Response r = postJson(path, body, {"Authorization: Bearer " + apiToken()});
+    assertNoProviderKeys(r.body, CPPUNIT_SOURCELINE());
+    return r;
+}
+
+Response apiGet(const std::string& path) {
+    Response r = getWithBearer(path, apiToken());
+    assertNoProviderKeys(r.body, CPPUNIT_SOURCELINE());
+    return r;
+}
+
+StreamResponse chatStream(const std::string& path, const std::string& body, size_t stopAfterEvents, long timeoutS) {
+    StreamResponse s = streamRequest("POST", path, body,
+                                     {"Content-Type: application/json", "Authorization: Bearer " + apiToken()},
+                                     stopAfterEvents, timeoutS);
+    assertNoProviderKeys(s.body, CPPUNIT_SOURCELINE());
+    return s;
+}
+
+const char* const kSeedQuestion = "How is the weather on Venus?";
+
+std::string seedChatBody(const std::string& model, bool stream) {
+    // The seed README's body, spacing included.
+    return "{\n  \"model\": \"" + model +
+           "\",\n  \"messages\": [\n    {\"role\": \"user\", \"content\": \"How is the weather on Venus?\"}\n  ],\n"
+           "  \"stream\": " +
+           (stream ? "true" : "false") + "\n}";
+}
+
+json_t* jpath(const json_t* root, const std::string& path) {
+    json_t* cur = const_cast<json_t*>(root);
+    size_t pos = 0;
+    while (cur && pos < path.size()) {
+        if (path[pos] == '.') ++pos;
+        if (path[pos] == '[') {
+            size_t close = path.find(']', pos);
+            if (close == std::string::npos) throw std::logic_error("bad JSON path " + path);
+            cur = json_array_get(cur, std::stoul(path.substr(pos + 1, close - pos - 1)));
+            pos = close + 1;
+        } else {
+            size_t end = path.find_first_of(".[", pos);
+            if (end == std::string::npos) end = path.size();
+            cur = json_object_get(cur, path.substr(pos, end - pos).c_str());
+            pos = end;
+        }
+    }
+    return cur;
+}
+
+std::string jstr(const json_t* root, const std::string& path) {
+    const char* s = json_string_value(jpath(root, path));
+    return s ? s : "";
+}
+
+json_int_t jint(const json_t* root, const std::string& path) {
+    json_t* v = jpath(root, path);
+    return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+size_t jsize(const json_t* root, const std::string& path) {
+    json_t* v = jpath(root, path);
+    return json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 0;
+}
+
+std::string jdump(const json_t* root, const std::string& path) {
+    json_t* v = jpath(root, path);
+    return v ? dumpJson(v) : "(absent)";
+}
+
+std::vector<JsonPtr> streamChunks(const StreamResponse& s) {
+    std::vector<JsonPtr> out;
+    for (const auto& e : s.events)
+        if (e.data != "[DONE]") out.push_back(parseJson(e.data));
+    return out;
+}
+
+std::string deltaText(const std::vector<JsonPtr>& chunks, json_int_t index) {
+    std::string text;
+    for (const auto& c : chunks) {
+        size_t i;
+        json_t* choice;
+        json_array_foreach(json_object_get(c.get(), "choices"), i, choice) {
+            if (jint(choice, "index") == index) text += jstr(choice, "delta.content");
+        }
+    }
+    return text;
+}
+
+JsonPtr assertOpenAiError(long status, const std::string& type, const char* param, const Response& r,
+                          const CppUnit::SourceLine& at) {
+    assertStatus(status, r, at);
+    assertNoProviderKeys(r.body, at);
+    if (r.header("Content-Type").rfind("application/json", 0) != 0)
+        fail("Content-Type is \"" + r.header("Content-Type") + "\", not application/json", r, at);
+    assertKeys({"error"}, r, at);
+    JsonPtr body = r.json();
+    json_t* err = json_object_get(body.get(), "error");
+    std::set<std::string> keys;
+    const char* key;
+    json_t* value;
+    json_object_foreach(err, key, value) keys.insert(key);
+    if (keys != std::set<std::string>{"message", "type", "param", "code"})
+        fail("\"error\" must have exactly message, type, param and code", r, at);
+    if (jstr(err, "message").empty()) fail("the error has no message", r, at);
+    if (jstr(err, "type") != type) fail("expected the error type \"" + type + "\"", r, at);
+    json_t* p = json_object_get(err, "param");
+    if (param ? jstr(err, "param") != param : !json_is_null(p))
+        fail(std::string("expected the error param ") + (param ? "\"" + std::string(param) + "\"" : "null"), r, at);
+    json_t* code = json_object_get(err, "code");
+    if (!json_is_null(code) && !json_is_string(code)) fail("the error code is neither null nor a string", r, at);
+    return JsonPtr(json_incref(err));
+}
+
+std::vector<JsonPtr> assertChatStream(const StreamResponse& s, const CppUnit::SourceLine& at) {
+    Response asResponse;
+    asResponse.status = s.status;
+    asResponse.body = s.body;
+    assertStatus(200, asResponse, at);
+    assertNoProviderKeys(s.body, at);
+    if (s.headers.find("Content-Type") == s.headers.end() ||
+        s.headers.find("Content-Type")->second.rfind("text/event-stream", 0) != 0)
+        fail("the stream's Content-Type is not text/event-stream", asResponse, at);
+    if (s.events.size() < 2 || s.events.back().data != "[DONE]")
+        fail("the stream does not end with data: [DONE]", asResponse, at);
+    std::vector<JsonPtr> chunks = streamChunks(s);
+    if (chunks.size() + 1 != s.events.size()) fail("[DONE] appears before the end", asResponse, at);
+    std::string id;
+    for (const auto& c : chunks) {
+        if (!json_is_object(c.get()) || jstr(c.get(), "object") != "chat.completion.chunk")
+            fail("an event is not a chat.completion.chunk: " + dumpJson(c.get()), asResponse, at);
+        if (!json_is_array(jpath(c.get(), "choices")) || !json_is_integer(jpath(c.get(), "created")) ||
+            jstr(c.get(), "model").empty())
+            fail("a chunk lacks choices, created or model: " + dumpJson(c.get()), asResponse, at);
+        if (id.empty()) id = jstr(c.get(), "id");
+        if (id.empty() || jstr(c.get(), "id") != id) fail("the chunks do not share one id", asResponse, at);
+    }
+    return chunks;
 }
 
 }  // namespace it

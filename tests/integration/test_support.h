@@ -5,6 +5,7 @@
 #include <cppunit/SourceLine.h>
 #include <jwt.h>
 
+#include <functional>
 #include <initializer_list>
 #include <set>
 #include <string>
@@ -98,5 +99,62 @@ void setActive(const std::string& username, bool active);
 void deleteUser(const std::string& username);
 std::vector<std::string> lines(const std::string& text);  // non-empty lines
 std::set<std::string> workerPids();
+
+// ---- providers: the fake upstream server and chat requests ------------------
+
+// The control API of the fake providers (tests/fakes/fake_llm.cpp) at
+// LLMAPI_TEST_FAKE_URL: a queue of scripted behaviours and the recorded requests.
+namespace fake {
+void reset();                                // clears the behaviour queue and the recorded requests
+void script(const std::string& behaviours);  // appends behaviours (a JSON array or one object)
+JsonPtr requests();                          // the recorded API requests, oldest first
+JsonPtr stats();                             // {"recorded","in_flight","max_in_flight",...}
+size_t queued();                             // behaviours not consumed yet
+// Polls requests() until `done(list)` holds or `seconds` pass; returns the last list.
+JsonPtr waitForRequests(const std::function<bool(const json_t*)>& done, double seconds);
+}  // namespace fake
+
+// The api_key values of tests/integration/app-test.ini: no response may contain one.
+const std::vector<std::string>& providerKeys();
+void assertNoProviderKeys(const std::string& text, const CppUnit::SourceLine& at);
+#define ASSERT_NO_PROVIDER_KEYS(text) ::it::assertNoProviderKeys((text), CPPUNIT_SOURCELINE())
+
+// An access token of a user created on first use (renewed before it expires).
+std::string apiToken();
+// Authenticated requests with apiToken(); every body is checked for provider keys.
+Response chatPost(const std::string& path, const std::string& body);
+Response apiGet(const std::string& path);
+// The POST read as an event stream; stopAfterEvents > 0: hang up after that many events.
+StreamResponse chatStream(const std::string& path, const std::string& body, size_t stopAfterEvents = 0,
+                          long timeoutS = 60);
+
+// The seed README's chat request, verbatim but for the model and `stream`.
+std::string seedChatBody(const std::string& model, bool stream = false);
+extern const char* const kSeedQuestion;  // "How is the weather on Venus?"
+
+// JSON by path, e.g. "choices[0].message.content"; null when absent.
+json_t* jpath(const json_t* root, const std::string& path);
+std::string jstr(const json_t* root, const std::string& path);    // "" unless a string
+json_int_t jint(const json_t* root, const std::string& path);     // -1 unless an integer
+size_t jsize(const json_t* root, const std::string& path);        // array/object size, 0 otherwise
+std::string jdump(const json_t* root, const std::string& path);   // compact, sorted keys
+
+// The events of a stream but "[DONE]", parsed (null for an event that is not JSON).
+std::vector<JsonPtr> streamChunks(const StreamResponse& s);
+// The concatenated delta.content of choice `index`.
+std::string deltaText(const std::vector<JsonPtr>& chunks, json_int_t index = 0);
+
+// An OpenAI error: that status, a JSON Content-Type, exactly
+// {"error":{"message","type","param","code"}} with a non-empty message, that
+// type and param (nullptr: null). Returns the "error" object.
+JsonPtr assertOpenAiError(long status, const std::string& type, const char* param, const Response& r,
+                          const CppUnit::SourceLine& at);
+#define ASSERT_OPENAI_ERROR(status, type, param, resp) \
+    ::it::assertOpenAiError((status), (type), (param), (resp), CPPUNIT_SOURCELINE())
+
+// A well-formed chat stream: 200, text/event-stream, chat.completion.chunk
+// events sharing one id, ending with a single `data: [DONE]`. Returns the chunks.
+std::vector<JsonPtr> assertChatStream(const StreamResponse& s, const CppUnit::SourceLine& at);
+#define ASSERT_CHAT_STREAM(stream) ::it::assertChatStream((stream), CPPUNIT_SOURCELINE())
 
 }  // namespace it
