@@ -4,9 +4,16 @@
 # $LLMAPI_TEST_CTL to restart the stack, kill a worker or run SQL.
 #   stack.sh start | stop | restart | kill-worker | worker-pids | sql "STATEMENT"
 #            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
+#            config-set SECTION KEY VALUE   (edits the stack's copy of its app.ini)
+#            second-start | second-stop     (a second gateway, nginx on port+1, same database)
+#            admin ARGS...                  (llm-api-admin against this stack's database)
 set -euo pipefail
 VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
-export LLMAPI_CONFIG=${LLMAPI_CONFIG:-$(cd "$(dirname "$0")" && pwd)/app-test.ini}
+# The stack runs from its own copy of the configuration, so tests can change
+# it and send SIGHUP; `start` makes a fresh copy.
+TEMPLATE_CONFIG=${LLMAPI_CONFIG:-$(cd "$(dirname "$0")" && pwd)/app-test.ini}
+export LLMAPI_CONFIG=$VAR/app.ini
+if [ "${1:-}" = start ] || [ ! -f "$LLMAPI_CONFIG" ]; then mkdir -p "$VAR"; cp "$TEMPLATE_CONFIG" "$LLMAPI_CONFIG"; fi
 export LLMAPI_FAKE_PORT=${LLMAPI_FAKE_PORT:-18998}
 . "$(dirname "$0")/../../scripts/lib.sh"
 export LLMAPI_SERVER_PORT=${LLMAPI_TEST_PORT:-18000}
@@ -28,9 +35,33 @@ fi
 
 worker_pids() { pgrep -P "$(cat "$VAR/run/fcgi.pid")" | sort; }
 
+# In [SECTION], sets KEY = VALUE (replacing the line, or adding it).
+config_set() {
+    awk -v sec="[$1]" -v key="$2" -v val="$3" '
+        function flush() { if (insec && !done) { print key " = " val; done = 1 } }
+        /^\[/ { flush(); insec = ($0 == sec) }
+        insec && $0 ~ "^" key "[ \t]*=" { print key " = " val; done = 1; next }
+        { print }
+        END { flush() }' "$LLMAPI_CONFIG" > "$LLMAPI_CONFIG.new"
+    mv "$LLMAPI_CONFIG.new" "$LLMAPI_CONFIG"
+}
+
+# The second gateway: its own worker pool and nginx under $VAR/second, on
+# port+1, sharing the first one's database, JWT secret and fake provider.
+second_env() {
+    export_runtime_env
+    VAR=$VAR/second
+    mkdir -p "$VAR/run" "$VAR/log"
+    export LLMAPI_SERVER_SOCKET=$VAR/run/fcgi.sock LLMAPI_SERVER_SPOOL_DIR=$VAR/spool
+    export LLMAPI_SERVER_ACCESS_LOG=$VAR/log/access.log LLMAPI_SERVER_PORT=$((LLMAPI_SERVER_PORT + 1))
+}
+
 case "${1:-}" in
     start) mkdir -p "$VAR/run" "$VAR/log"; fake_start; stack_start ;;
-    stop) stack_stop; fake_stop ;;
+    stop) (second_env; nginx_stop; pool_stop); stack_stop; fake_stop ;;
+    second-start) second_env; pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
+    second-stop) second_env; nginx_stop; pool_stop ;;
+    config-set) config_set "$2" "$3" "$4" ;;
     restart) stack_stop; stack_start ;;
     worker-pids) worker_pids ;;
     kill-worker)
