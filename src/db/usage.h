@@ -9,7 +9,7 @@
 namespace llmapi::db {
 
 // Inserts the event once (a replayed event_id is ignored) and, when it was
-// new, adds its tokens to the user's day, in one transaction.
+// new, adds its tokens to the user's day.
 void insert_usage(Pool& pool, const usage::UsageEvent& e);
 
 struct UsageRow {
