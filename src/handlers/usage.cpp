@@ -33,7 +33,7 @@ http::Response usage(app::Context& ctx) {
     if (has_until && !until_q) errors.add("until", "Enter a valid date/time.");
     if (has_since && !since_q) errors.add("since", "Enter a valid date/time.");
     errors.throw_if_any();
-    const int64_t until = until_q.value_or(int64_t{ctx.now} * 1000000);
+    const int64_t until = until_q.value_or(now_us());  // to the microsecond: rows of this very second count
     const int64_t since = since_q.value_or(until - 30LL * 86400 * 1000000);
 
     const auto rows = db::usage_by_model(ctx.services.pool, ctx.user->id, sql_datetime(since), sql_datetime(until));
