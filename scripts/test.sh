@@ -53,7 +53,16 @@ read -r sdk_pass sdk_fail < <(count "$sdk_log" || echo "0 1")
 [ -n "${sdk_pass:-}" ] || { sdk_pass=0; sdk_fail=1; say "SDK tests did not finish"; }
 it_pass=$((it_pass + sdk_pass)); it_fail=$((it_fail + sdk_fail))
 
+say "browser test (the console in headless Chromium, tests/browser)"
+browser_log=$VAR/browser.log
+set +e
+env $("$CTL" env) "$ROOT/tests/browser/run.sh" 2>&1 | tee "$browser_log"
+set -e
+read -r br_pass br_fail < <(count "$browser_log" || echo "0 1")
+[ -n "${br_pass:-}" ] || { br_pass=0; br_fail=1; say "browser test did not finish"; }
+it_pass=$((it_pass + br_pass)); it_fail=$((it_fail + br_fail))
+
 "$CTL" stop >/dev/null 2>&1 || true
-say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK): $it_pass passed, $it_fail failed"
+say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK and browser): $it_pass passed, $it_fail failed"
 echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
 [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]
