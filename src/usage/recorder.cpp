@@ -17,6 +17,9 @@ namespace llmapi::usage {
 namespace {
 
 constexpr auto kReplayEvery = std::chrono::seconds(2);
+// Past this many queued rows (the database is slow or gone), record() spools
+// directly instead of growing the queue without bound.
+constexpr size_t kMaxQueued = 10000;
 
 // An fd with an owner.
 class Fd {
@@ -56,7 +59,7 @@ std::string read_all(int fd) {
 UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir)
     : pool_(pool), dir_(std::move(spool_dir)), own_file_(dir_ + "/usage-" + std::to_string(getpid()) + ".jsonl") {
     mkdir(dir_.c_str(), 0700);
-    replayer_ = std::thread([this] { replay_loop(); });
+    writer_ = std::thread([this] { run(); });
 }
 
 UsageRecorder::~UsageRecorder() {
@@ -65,16 +68,32 @@ UsageRecorder::~UsageRecorder() {
         stop_ = true;
     }
     cv_.notify_all();
-    replayer_.join();
+    writer_.join();
 }
 
-void UsageRecorder::record(const UsageEvent& e) {
-    try {
-        db::insert_usage(pool_, e);
-        return;
-    } catch (const db::DbUnavailable&) {
-    } catch (const sql::SQLException& ex) {
-        if (!db::Pool::is_connection_error(ex)) log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
+void UsageRecorder::record(UsageEvent e) {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (queue_.size() < kMaxQueued) {
+            queue_.push_back(std::move(e));
+            cv_.notify_one();
+            return;
+        }
+    }
+    spool(e);
+}
+
+void UsageRecorder::write(const UsageEvent& e) {
+    if (std::chrono::steady_clock::now() >= db_down_until_) {
+        try {
+            db::insert_usage(pool_, e);
+            return;
+        } catch (const db::DbUnavailable&) {
+            db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+        } catch (const sql::SQLException& ex) {
+            if (db::Pool::is_connection_error(ex)) db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+            else log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
+        }
     }
     spool(e);
 }
@@ -133,25 +152,42 @@ int UsageRecorder::replay_now() {
     return inserted;
 }
 
-void UsageRecorder::replay_loop() {
+bool UsageRecorder::spool_files_exist() const {
+    bool any = false;
+    if (DIR* d = opendir(dir_.c_str())) {
+        while (dirent* ent = readdir(d)) any = any || std::string(ent->d_name).rfind("usage-", 0) == 0;
+        closedir(d);
+    }
+    return any;
+}
+
+void UsageRecorder::run() {
     pool_.thread_init();
     // At start-up too: rows spooled by workers that have since died.
-    bool first = true;
+    bool replay_due = true;
+    auto next_replay = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-        if (first || spooled_.exchange(false)) {
+    for (;;) {
+        while (!queue_.empty()) {
+            UsageEvent e = std::move(queue_.front());
+            queue_.pop_front();
             lock.unlock();
-            first = false;
-            DIR* d = opendir(dir_.c_str());
-            bool any = false;
-            if (d) {
-                while (dirent* ent = readdir(d)) any = any || std::string(ent->d_name).rfind("usage-", 0) == 0;
-                closedir(d);
-            }
-            if (any && replay_now() == 0) spooled_ = true;  // nothing went in: try again later
+            write(e);
             lock.lock();
         }
-        cv_.wait_for(lock, kReplayEvery, [this] { return stop_; });
+        if (stop_) break;
+        if ((replay_due || spooled_) && std::chrono::steady_clock::now() >= next_replay) {
+            lock.unlock();
+            replay_due = false;
+            spooled_ = false;
+            // Nothing went in (database still away, or another worker holds
+            // the files): try again at the next tick.
+            if (spool_files_exist() && replay_now() == 0) spooled_ = true;
+            next_replay = std::chrono::steady_clock::now() + kReplayEvery;
+            lock.lock();
+            continue;
+        }
+        cv_.wait_for(lock, kReplayEvery, [this] { return stop_ || !queue_.empty(); });
     }
     lock.unlock();
     pool_.thread_end();

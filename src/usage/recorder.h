@@ -1,11 +1,15 @@
-// Writes usage rows after each response has been sent, so accounting never
-// delays the client. While the database is unreachable, rows go to an
-// append-only spool file under [server] spool_dir; a background thread in
-// every worker replays spool files (its own and those of dead workers) when
-// the database is back. Replays are exactly-once: event_id is unique.
+// Writes usage rows off the request path: record() queues the row and a
+// writer thread inserts it, so accounting delays neither this response nor
+// the next request on the same (kept-alive) connection. While the database
+// is unreachable, rows go to an append-only spool file under [server]
+// spool_dir; the same thread replays spool files (its own and those of dead
+// workers) when the database is back. Replays are exactly-once: event_id is
+// unique. On shutdown the queue is drained (written, or spooled).
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,13 +26,15 @@ public:
     UsageRecorder(const UsageRecorder&) = delete;
     UsageRecorder& operator=(const UsageRecorder&) = delete;
 
-    void record(const UsageEvent& e);
+    void record(UsageEvent e);
     // Replays every spool file it can lock now; returns the number of rows inserted.
     int replay_now();
 
 private:
+    void write(const UsageEvent& e);
     void spool(const UsageEvent& e);
-    void replay_loop();
+    void run();
+    bool spool_files_exist() const;
 
     db::Pool& pool_;
     const std::string dir_;
@@ -36,8 +42,12 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     bool stop_ = false;
+    std::deque<UsageEvent> queue_;
     std::atomic<bool> spooled_{false};  // something was spooled: worth a replay pass soon
-    std::thread replayer_;
+    // After a failed write, rows go straight to the spool for a while rather
+    // than each waiting out a connect timeout (writer thread only).
+    std::chrono::steady_clock::time_point db_down_until_{};
+    std::thread writer_;
 };
 
 }  // namespace llmapi::usage
