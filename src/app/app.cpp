@@ -10,8 +10,9 @@
 
 namespace llmapi::app {
 
-App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics)
-    : services_(cfg, driver, shared_metrics) {
+App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics,
+         int metrics_slot)
+    : services_(cfg, driver, shared_metrics, metrics_slot) {
     // {method, path, handler, requires a Bearer access token}
     router_.add("GET", "/", handlers::welcome);
     router_.add("GET", "/api/", handlers::welcome);

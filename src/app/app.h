@@ -8,7 +8,8 @@ namespace llmapi::app {
 
 class App {
 public:
-    App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics);
+    App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics,
+        int metrics_slot = 0);
     // `http` is the calling thread's upstream client; `out` lets a handler
     // stream its response (then the returned Response has sent = true).
     // `info` is filled in for the access log and the metrics.

@@ -12,7 +12,7 @@
 namespace llmapi::app {
 
 struct Services {
-    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics)
+    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics, int metrics_slot)
         : cfg(c),
           pool(c.database, driver),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
@@ -20,7 +20,7 @@ struct Services {
           providers(c.providers),
           models(c.providers.models_cache_s),
           usage(pool, c.server.spool_dir),
-          metrics(shared_metrics) {}
+          metrics(shared_metrics, metrics_slot) {}
 
     const config::Config cfg;
     db::Pool pool;

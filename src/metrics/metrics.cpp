@@ -95,10 +95,13 @@ void Metrics::tokens(const std::string& provider, long prompt, long completion) 
 }
 
 void Metrics::stream_started() {
-    if (s_) s_->active_streams.fetch_add(1, std::memory_order_relaxed);
+    if (s_) s_->active_streams[slot_].fetch_add(1, std::memory_order_relaxed);
 }
 void Metrics::stream_ended() {
-    if (s_) s_->active_streams.fetch_sub(1, std::memory_order_relaxed);
+    if (s_) s_->active_streams[slot_].fetch_sub(1, std::memory_order_relaxed);
+}
+void Metrics::clear_worker_slot(int slot) {
+    if (s_ && slot >= 0 && slot < kWorkerSlots) s_->active_streams[slot].store(0, std::memory_order_relaxed);
 }
 void Metrics::worker_restarted() {
     if (s_) s_->worker_restarts.fetch_add(1, std::memory_order_relaxed);
@@ -136,7 +139,9 @@ std::string Metrics::render() const {
         out += "llm_api_tokens_total{" + labels(c.key, {"provider", "kind"}) + "} " + std::to_string(c.value.load()) + "\n";
     }
     out += "# HELP llm_api_active_streams Streamed responses in progress.\n# TYPE llm_api_active_streams gauge\n";
-    out += "llm_api_active_streams " + std::to_string(s_->active_streams.load()) + "\n";
+    int64_t streams = 0;
+    for (const auto& g : s_->active_streams) streams += g.load(std::memory_order_relaxed);
+    out += "llm_api_active_streams " + std::to_string(streams) + "\n";
     out += "# HELP llm_api_worker_restarts_total Worker processes replaced after dying.\n"
            "# TYPE llm_api_worker_restarts_total counter\n";
     out += "llm_api_worker_restarts_total " + std::to_string(s_->worker_restarts.load()) + "\n";

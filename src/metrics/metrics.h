@@ -29,9 +29,13 @@ struct Histogram {
     std::atomic<uint64_t> sum_us;
 };
 
+// One gauge slot per live worker: the master zeroes a dead worker's slot,
+// so streams it held when it was killed don't stay counted.
+constexpr int kWorkerSlots = 1024;
+
 struct Shared {
     std::atomic<uint64_t> worker_restarts;
-    std::atomic<int64_t> active_streams;
+    std::atomic<int64_t> active_streams[kWorkerSlots];
     Counter requests[1024];  // route, status, provider
     Counter tokens[256];     // provider, kind
     Histogram upstream[64];  // provider
@@ -44,18 +48,22 @@ Shared* create_shared();
 // What a worker records; a null Shared* (unit tests) records nothing.
 class Metrics {
 public:
-    explicit Metrics(Shared* s) : s_(s) {}
+    // `slot`: this worker's gauge slot (0 .. kWorkerSlots-1), given by the master.
+    explicit Metrics(Shared* s, int slot = 0) : s_(s), slot_(slot) {}
     void request(const std::string& route, int status, const std::string& provider);
     void upstream(const std::string& provider, double seconds);
     void tokens(const std::string& provider, long prompt, long completion);
     void stream_started();
     void stream_ended();
     void worker_restarted();
+    // The master, when a worker has exited: its streams are gone.
+    void clear_worker_slot(int slot);
     // The Prometheus text exposition of everything counted so far.
     std::string render() const;
 
 private:
     Shared* s_;
+    int slot_;
 };
 
 }  // namespace llmapi::metrics

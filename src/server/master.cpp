@@ -16,6 +16,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <vector>
 
 #include "common/log.h"
 #include "server/worker.h"
@@ -52,6 +53,7 @@ int open_listen_socket(const std::string& path, int backlog) {
 struct WorkerInfo {
     int generation;
     Clock::time_point started;
+    int metrics_slot;
 };
 
 class Master {
@@ -91,6 +93,8 @@ public:
 
 private:
     void spawn() {
+        int slot = 0;
+        while (slot < metrics::kWorkerSlots - 1 && slot_used_[slot]) ++slot;
         pid_t pid = fork();
         if (pid < 0) {
             log_error("fork failed: %s", std::strerror(errno));
@@ -100,9 +104,10 @@ private:
             sigset_t none;
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, nullptr);
-            _exit(run_worker(cfg_, fd_, metrics_));
+            _exit(run_worker(cfg_, fd_, metrics_, slot));
         }
-        workers_[pid] = WorkerInfo{generation_, Clock::now()};
+        slot_used_[slot] = true;
+        workers_[pid] = WorkerInfo{generation_, Clock::now(), slot};
     }
 
     int current_count() const {
@@ -129,6 +134,8 @@ private:
             if (it == workers_.end()) continue;
             const bool current = it->second.generation == generation_;
             const bool quick = Clock::now() - it->second.started < std::chrono::seconds(1);
+            metrics::Metrics(metrics_).clear_worker_slot(it->second.metrics_slot);
+            slot_used_[it->second.metrics_slot] = false;
             workers_.erase(it);
             if (stopping_ || !current) continue;
             ++restarts_;
@@ -178,6 +185,7 @@ private:
     Clock::time_point kill_deadline_;
     Clock::time_point next_spawn_ = Clock::now();
     metrics::Shared* metrics_;  // shared with every worker, for /metrics
+    std::vector<bool> slot_used_ = std::vector<bool>(metrics::kWorkerSlots, false);
 };
 
 }  // namespace

@@ -71,7 +71,7 @@ void serve(ThreadArgs a) {
 
 }  // namespace
 
-int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics) {
+int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics, int metrics_slot) {
     // If the master dies without telling us, don't linger as an orphan.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1) return 1;
@@ -101,7 +101,7 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     }
     // get_driver_instance() isn't thread-safe: once, before the threads.
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-    app::App app(cfg, driver, shared_metrics);
+    app::App app(cfg, driver, shared_metrics, metrics_slot);
     AccessLog access_log(cfg.server.access_log);
 
     std::atomic<bool> stopping{false};

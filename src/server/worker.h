@@ -8,6 +8,7 @@ namespace llmapi::server {
 
 // Runs until SIGTERM/SIGINT, then lets in-flight requests finish (bounded by
 // shutdown_timeout_s) and returns the process exit code.
-int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics);
+// `metrics_slot` is this worker's own slot for gauges in the shared metrics.
+int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics, int metrics_slot);
 
 }  // namespace llmapi::server

@@ -1143,6 +1143,8 @@ int main(int argc, char **argv) {
   const size_t threads = g.opt.threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_tcp_nodelay(true);  // small SSE writes go out at once (no Nagle delay)
+  // Real providers keep a connection for many requests; httplib would close it after 5.
+  svr.set_keep_alive_max_count(100000);
   svr.set_error_handler(httplib::Server::HandlerWithResponse(not_found));
   if (g.opt.verbose)
     svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {

@@ -515,4 +515,116 @@ std::vector<JsonPtr> assertChatStream(const StreamResponse& s, const CppUnit::So
     return chunks;
 }
 
+// ---- waiting, the stack's files and configuration ----------------------------
+
+bool pollUntil(double seconds, const std::function<bool()>& ok) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    for (;;) {
+        try {
+            if (ok()) return true;
+        } catch (const std::exception&) {
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+std::string stackVar() {
+    if (const char* v = std::getenv("LLMAPI_TEST_VAR"); v && *v) return v;
+    std::string dir = envOrThrow("LLMAPI_TEST_CTL");  // <root>/tests/integration/stack.sh
+    for (int i = 0; i < 3; ++i) {
+        const size_t slash = dir.find_last_of('/');
+        dir = slash == std::string::npos ? "." : dir.substr(0, slash);
+    }
+    return (dir.empty() ? "." : dir) + "/var/test";
+}
+
+std::string readTextFile(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+void configSet(const std::string& section, const std::string& key, const std::string& value) {
+    ctl("config-set " + shellQuote(section) + " " + shellQuote(key) + " " + shellQuote(value));
+}
+
+std::set<std::string> reloadWorkers(bool oldGone) {
+    const std::set<std::string> before = workerPids();
+    ctl("reload");
+    std::set<std::string> fresh, all;
+    const bool rolled = pollUntil(20, [&] {
+        all = workerPids();
+        fresh.clear();
+        for (const auto& p : all)
+            if (!before.count(p)) fresh.insert(p);
+        return fresh.size() >= before.size() && (!oldGone || all.size() == fresh.size());
+    });
+    if (!rolled) {
+        std::string now;
+        for (const auto& p : all) now += p + " ";
+        throw std::runtime_error("the workers did not roll within 20 s after SIGHUP; now: " + now);
+    }
+    return fresh;
+}
+
+std::string joined(const std::vector<long>& numbers) {
+    std::string out;
+    for (long n : numbers) out += (out.empty() ? "" : " ") + std::to_string(n);
+    return out;
+}
+
+std::vector<JsonPtr> jsonLines(const std::string& text) {
+    std::vector<JsonPtr> out;
+    for (const auto& l : lines(text)) out.push_back(parseJson(l));
+    return out;
+}
+
+bool waitHealthy(double seconds) {
+    return pollUntil(seconds, [] { return request("GET", "/healthz").status == 200; });
+}
+
+DatabaseOutage::DatabaseOutage() { ctl("db-stop"); }
+
+DatabaseOutage::~DatabaseOutage() {
+    try {
+        end();
+    } catch (const std::exception&) {
+    }
+}
+
+void DatabaseOutage::end() {
+    if (ended_) return;
+    ended_ = true;
+    ctl("db-start");
+    if (!waitHealthy()) throw std::runtime_error("/healthz is not 200 within 15 s after db-start");
+}
+
+ScopedConfig::ScopedConfig(std::string section, std::string key, const std::string& value, std::string restoreTo,
+                           bool oldGone)
+    : section_(std::move(section)), key_(std::move(key)), restoreTo_(std::move(restoreTo)) {
+    configSet(section_, key_, value);
+    try {
+        reloadWorkers(oldGone);
+    } catch (...) {
+        configSet(section_, key_, restoreTo_);
+        throw;
+    }
+}
+
+ScopedConfig::~ScopedConfig() {
+    try {
+        configSet(section_, key_, restoreTo_);
+        reloadWorkers(true);
+    } catch (const std::exception&) {
+    }
+}
+
+Account createAccount() {
+    Account a;
+    a.user = createUser();
+    a.token = login(a.user).access;
+    a.id = userIdOf(a.token);
+    return a;
+}
+
 }  // namespace it

@@ -157,4 +157,67 @@ JsonPtr assertOpenAiError(long status, const std::string& type, const char* para
 std::vector<JsonPtr> assertChatStream(const StreamResponse& s, const CppUnit::SourceLine& at);
 #define ASSERT_CHAT_STREAM(stream) ::it::assertChatStream((stream), CPPUNIT_SOURCELINE())
 
+// ---- waiting, the stack's files and configuration ----------------------------
+
+// Polls `ok` every 100 ms until it holds or `seconds` pass; an exception counts
+// as "not yet". Returns whether it held.
+bool pollUntil(double seconds, const std::function<bool()>& ok);
+
+// The stack's state directory as stack.sh computes it: $LLMAPI_TEST_VAR, else
+// var/test in the tree of $LLMAPI_TEST_CTL (spool/, log/access.log, second/ ...).
+std::string stackVar();
+std::string readTextFile(const std::string& path);  // "" when it does not exist
+
+// `stack.sh config-set SECTION KEY VALUE` (the stack's own copy of app.ini).
+void configSet(const std::string& section, const std::string& key, const std::string& value);
+// SIGHUP, then waits (20 s at most, else throws) until a full new set of
+// workers runs and, with `oldGone`, every old one has exited. Returns the new pids.
+std::set<std::string> reloadWorkers(bool oldGone = true);
+
+// "200 200 429": statuses (or any numbers) compared as text, so a failed assertion shows them.
+std::string joined(const std::vector<long>& numbers);
+
+// Each line of `text` parsed as JSON (null for a line that is not).
+std::vector<JsonPtr> jsonLines(const std::string& text);
+
+// GET /healthz answers 200 within `seconds`.
+bool waitHealthy(double seconds = 15);
+
+// `stack.sh db-stop` now; `end()` (or the destructor, on a failed assertion)
+// runs db-start and waits until /healthz answers 200 again.
+class DatabaseOutage {
+public:
+    DatabaseOutage();
+    ~DatabaseOutage();
+    void end();
+    DatabaseOutage(const DatabaseOutage&) = delete;
+    DatabaseOutage& operator=(const DatabaseOutage&) = delete;
+
+private:
+    bool ended_ = false;
+};
+
+// A configuration change for the duration of a scope: config-set + reload,
+// then `restoreTo` + reload when it ends (reloadWorkers waits both times).
+class ScopedConfig {
+public:
+    ScopedConfig(std::string section, std::string key, const std::string& value, std::string restoreTo,
+                 bool oldGone = true);
+    ~ScopedConfig();
+    ScopedConfig(const ScopedConfig&) = delete;
+    ScopedConfig& operator=(const ScopedConfig&) = delete;
+
+private:
+    std::string section_, key_, restoreTo_;
+};
+
+// A new user with an access token and its id.
+struct Account {
+    User user;
+    std::string token;
+    json_int_t id = 0;
+    std::string auth() const { return "Authorization: Bearer " + token; }
+};
+Account createAccount();
+
 }  // namespace it
