@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     }
     llmapi::config::Config cfg;
     std::string error;
-    if (!llmapi::config::load_config(config_path, environ, cfg, error)) {
+    // Listing settings needs no secret (scripts call these before making one).
+    if (!llmapi::config::load_config(config_path, environ, cfg, error, !(show || list_providers))) {
         std::fprintf(stderr, "llm-api-fcgi: %s\n", error.c_str());
         return 1;
     }

@@ -6,11 +6,9 @@
 
 namespace llmapi::admin {
 
-namespace {
-constexpr size_t kUsernameMax = 150;  // Django's User.username max_length
-constexpr size_t kEmailMax = 254;     // Django's EmailField
-constexpr size_t kPasswordMaxBytes = 4096;
-}  // namespace
+using auth::kPasswordMaxBytes;
+constexpr size_t kUsernameMax = auth::kUsernameMaxLength;
+constexpr size_t kEmailMax = auth::kEmailMaxLength;
 
 bool valid_utf8(const std::string& s) {
     // jansson refuses invalid UTF-8 (overlongs, surrogates) when making a string.

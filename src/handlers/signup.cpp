@@ -9,18 +9,16 @@
 
 namespace llmapi::handlers {
 
-namespace {
-constexpr size_t kUsernameMax = 150;  // Django's User.username max_length
-constexpr size_t kEmailMax = 254;     // Django's EmailField
-constexpr size_t kPasswordMaxBytes = 4096;
-}  // namespace
+using auth::kEmailMaxLength;
+using auth::kPasswordMaxBytes;
+using auth::kUsernameMaxLength;
 
 http::Response signup(app::Context& ctx) {
     JsonPtr data = http::parse_body(ctx.request);
     http::require_object(data.get());
 
     http::FieldErrors errors;
-    auto username = http::char_field(data.get(), "username", errors, {true, false, true, kUsernameMax});
+    auto username = http::char_field(data.get(), "username", errors, {true, false, true, kUsernameMaxLength});
     if (username && !auth::valid_username(*username)) errors.add("username", auth::kUsernameMessage);
 
     auto password = http::char_field(data.get(), "password", errors);
@@ -31,7 +29,7 @@ http::Response signup(app::Context& ctx) {
     if (password && password->size() > kPasswordMaxBytes)
         errors.add("password", "Ensure this field has no more than " + std::to_string(kPasswordMaxBytes) + " characters.");
 
-    auto email = http::char_field(data.get(), "email", errors, {false, true, true, kEmailMax});
+    auto email = http::char_field(data.get(), "email", errors, {false, true, true, kEmailMaxLength});
     if (email && !email->empty() && !auth::valid_email(*email)) errors.add("email", "Enter a valid email address.");
     errors.throw_if_any();
 

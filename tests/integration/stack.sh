@@ -23,14 +23,12 @@ export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-16}
 # app-test.ini points providers at the fake on 18998; another fake port
 # (parallel stacks, the benchmarks) moves them along.
 if [ "$LLMAPI_FAKE_PORT" != 18998 ] && [ -x "$ROOT/llm-api-fcgi" ]; then
-    export LLMAPI_JWT_SECRET=${LLMAPI_JWT_SECRET:-placeholder-secret-for-listing-providers-only}
     while read -r name _ _ url; do
         case "$url" in
             *127.0.0.1:18998*)
                 export "LLMAPI_PROVIDER_$(echo "$name" | tr 'a-z.-' 'A-Z__')_BASE_URL=${url/127.0.0.1:18998/127.0.0.1:$LLMAPI_FAKE_PORT}" ;;
         esac
     done < <("$ROOT/llm-api-fcgi" --config "$LLMAPI_CONFIG" --providers)
-    [ "$LLMAPI_JWT_SECRET" = placeholder-secret-for-listing-providers-only ] && unset LLMAPI_JWT_SECRET
 fi
 
 worker_pids() { pgrep -P "$(cat "$VAR/run/fcgi.pid")" | sort; }
