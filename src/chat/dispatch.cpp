@@ -37,31 +37,6 @@ bool backoff(int attempt, const UpstreamError& e) {
     return true;
 }
 
-// "gemini/gemini-2.0-flash, inhouse/llama3" → targets; entries naming an
-// unknown or unconfigured provider are skipped (and logged).
-std::vector<Target> fallbacks(const app::Services& s, const providers::Provider& p) {
-    std::vector<Target> out;
-    const std::string& list = p.config().fallback;
-    size_t pos = 0;
-    while (pos < list.size()) {
-        size_t comma = list.find(',', pos);
-        if (comma == std::string::npos) comma = list.size();
-        std::string item = list.substr(pos, comma - pos);
-        pos = comma + 1;
-        item.erase(0, item.find_first_not_of(" \t"));
-        item.erase(item.find_last_not_of(" \t") + 1);
-        const size_t slash = item.find('/');
-        if (item.empty() || slash == std::string::npos) continue;
-        providers::Provider* fp = s.providers.find(item.substr(0, slash));
-        if (!fp || !fp->configured()) {
-            log_warn("fallback '%s' of provider '%s' is unknown or not configured; skipped", item.c_str(), p.name().c_str());
-            continue;
-        }
-        out.push_back(Target{fp, item.substr(slash + 1)});
-    }
-    return out;
-}
-
 // A failure the client caused (bad model, bad parameter): no fallback helps.
 bool is_client_error(const UpstreamError& e) {
     return e.kind == UpstreamError::Status && e.status >= 400 && e.status < 500 && e.status != 401 &&
@@ -181,7 +156,8 @@ http::Response run_chat(app::Context& ctx, const json_t* body, const Target& tar
     const auto t0 = std::chrono::steady_clock::now();
 
     std::vector<Target> targets{target};
-    for (auto& t : fallbacks(ctx.services, *target.provider)) targets.push_back(t);
+    for (const auto& [p, model] : ctx.services.providers.fallbacks(target.provider->name()))
+        targets.push_back(Target{p, model});
 
     UpstreamError last;
     const Target* current = &targets.front();

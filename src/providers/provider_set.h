@@ -19,10 +19,15 @@ public:
     Provider* find(const std::string& name) const;  // nullptr if unknown
     const std::vector<std::string>& names() const { return names_; }  // in config order
     const std::string& default_name() const { return default_; }
+    // The provider's `fallback` list, parsed once at start-up: (provider, model)
+    // pairs in order; entries naming an unknown or unconfigured provider are
+    // left out (and logged then).
+    const std::vector<std::pair<Provider*, std::string>>& fallbacks(const std::string& name) const;
 
 private:
     std::map<std::string, std::unique_ptr<Provider>> by_name_;
     std::vector<std::string> names_;
+    std::map<std::string, std::vector<std::pair<Provider*, std::string>>> fallbacks_;
     std::string default_;
 };
 

@@ -63,6 +63,22 @@ std::string baseUrl() {
     return s;
 }
 
+namespace {
+
+// "Name: value" lines as a libcurl header list.
+SlistPtr headerList(const std::vector<std::string>& headers) {
+    SlistPtr list;
+    for (const auto& h : headers) {
+        curl_slist* grown = curl_slist_append(list.get(), h.c_str());
+        if (!grown) throw std::runtime_error("curl_slist_append failed");
+        list.release();
+        list.reset(grown);
+    }
+    return list;
+}
+
+}  // namespace
+
 Response request(const std::string& method, const std::string& path,
                  const std::string& body, const std::vector<std::string>& headers) {
     return requestUrl(method, baseUrl() + path, body, headers);
@@ -74,13 +90,7 @@ Response requestUrl(const std::string& method, const std::string& url,
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     CURL* c = curl.get();
 
-    SlistPtr list;
-    for (const auto& h : headers) {
-        curl_slist* grown = curl_slist_append(list.get(), h.c_str());
-        if (!grown) throw std::runtime_error("curl_slist_append failed");
-        list.release();
-        list.reset(grown);
-    }
+    SlistPtr list = headerList(headers);
 
     Response resp;
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -184,13 +194,7 @@ StreamResponse streamRequest(const std::string& method, const std::string& path,
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     CURL* c = curl.get();
 
-    SlistPtr list;
-    for (const auto& h : headers) {
-        curl_slist* grown = curl_slist_append(list.get(), h.c_str());
-        if (!grown) throw std::runtime_error("curl_slist_append failed");
-        list.release();
-        list.reset(grown);
-    }
+    SlistPtr list = headerList(headers);
 
     StreamResponse resp;
     StreamState st;
