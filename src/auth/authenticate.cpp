@@ -55,11 +55,18 @@ db::User authenticate_bearer(app::Services& services, const http::Request& req, 
     if (parts.size() != 2)
         throw unauthorized("Authorization header must contain two space-delimited values", "bad_authorization_header");
 
-    const VerifyResult v = services.jwt.verify(parts[1], TokenType::Access, now);
-    if (!v.ok()) throw invalid_access_token(v.message);
-    if (!v.claims.has_user_id) throw unauthorized("Token contained no recognizable user identification", "token_not_valid");
+    const std::string& token = parts[1];
+    std::optional<TokenClaims> claims = services.access_tokens.find(token, now);
+    if (!claims) {
+        const VerifyResult v = services.jwt.verify(token, TokenType::Access, now);
+        if (!v.ok()) throw invalid_access_token(v.message);
+        services.access_tokens.put(token, v.claims, v.claims.exp, now);
+        claims = v.claims;
+    }
+    if (!claims->has_user_id) throw unauthorized("Token contained no recognizable user identification", "token_not_valid");
 
-    std::optional<db::User> user = db::find_user_by_id(services.pool, v.claims.user_id);
+    std::optional<db::User> user =
+        services.users.get(claims->user_id, [&](int64_t id) { return db::find_user_by_id(services.pool, id); });
     if (!user) throw unauthorized("User not found", "user_not_found");
     if (!user->is_active) throw unauthorized("User is inactive", "user_inactive");
     return *user;

@@ -108,6 +108,7 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
     r.integer("server", "listen_backlog", c.server.listen_backlog, 16, 65535);
     r.integer("server", "shutdown_timeout_s", c.server.shutdown_timeout_s, 0, 3600);
     r.str("server", "spool_dir", c.server.spool_dir);
+    r.integer("server", "usage_flush_ms", c.server.usage_flush_ms, 0, 10000);
     r.str("server", "access_log", c.server.access_log);
 
     r.str("database", "host", c.database.host);
@@ -127,6 +128,7 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
 
     r.integer("auth", "min_password_length", c.auth.min_password_length, 1, 4096);
     r.integer("auth", "max_concurrent_hashes", c.auth.max_concurrent_hashes, 1, 256);
+    r.integer("auth", "user_cache_ms", c.auth.user_cache_ms, 0, 3600L * 1000);
 
     r.integer("limits", "requests_per_minute", c.limits.requests_per_minute, 0, 1L << 40);
     r.integer("limits", "tokens_per_day", c.limits.tokens_per_day, 0, 1L << 50);

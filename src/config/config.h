@@ -17,6 +17,7 @@ struct ServerConfig {
     int listen_backlog = 4096;
     int shutdown_timeout_s = 30;  // drain bound for in-flight requests
     std::string spool_dir = "/var/spool/llm-service-api";  // usage rows wait here while the database is down
+    long usage_flush_ms = 100;  // usage rows gather this long, then go in as one transaction
     std::string access_log;  // one JSON line per request; "" or "-" = stderr
 };
 
@@ -42,6 +43,7 @@ struct JwtConfig {
 struct AuthConfig {
     int min_password_length = 8;
     int max_concurrent_hashes = 2;  // argon2 at Django's cost uses ~100 MiB each
+    long user_cache_ms = 1000;      // how stale the Bearer check's user row may be; 0 = read it every request
 };
 
 struct LimitsConfig {

@@ -2,6 +2,11 @@
 
 #include <cppconn/statement.h>
 
+#include <algorithm>
+#include <array>
+#include <map>
+#include <utility>
+
 namespace llmapi::db {
 
 namespace {
@@ -18,25 +23,77 @@ constexpr const char* kUsageByModel =
     "FROM usage_events WHERE user_id = ? AND started_at >= ? AND started_at < ? "
     "GROUP BY provider, model_requested ORDER BY provider, model_requested";
 
+constexpr int kColumns = 14;
+
+// kInsertUsage with n rows of placeholders, for n = 1 .. kMaxRowsPerInsert.
+// Built once; the strings live as long as the process, so their addresses
+// can key Connection's prepared-statement cache.
+const char* insert_rows_sql(size_t n) {
+    static const std::array<std::string, kMaxRowsPerInsert + 1> texts = [] {
+        std::array<std::string, kMaxRowsPerInsert + 1> t;
+        std::string one = "(?";
+        for (int i = 1; i < kColumns; ++i) one += ", ?";
+        one += ")";
+        for (size_t k = 1; k <= kMaxRowsPerInsert; ++k) {
+            t[k] = kInsertUsage;
+            t[k].resize(t[k].rfind('('));  // the single row's placeholders
+            for (size_t r = 0; r < k; ++r) t[k] += (r ? ", " : "") + one;
+        }
+        return t;
+    }();
+    return texts.at(n).c_str();
+}
+
+// Binds event e as row `row` (0-based) of a multi-row insert.
+void bind_row(sql::PreparedStatement& ins, size_t row, const usage::UsageEvent& e) {
+    const unsigned o = static_cast<unsigned>(row * kColumns);
+    ins.setString(o + 1, e.event_id);
+    ins.setInt64(o + 2, e.user_id);
+    ins.setString(o + 3, e.provider);
+    ins.setString(o + 4, e.model_requested);
+    ins.setString(o + 5, e.model_answered);
+    ins.setInt64(o + 6, e.prompt_tokens);
+    ins.setInt64(o + 7, e.completion_tokens);
+    ins.setInt64(o + 8, e.reasoning_tokens);
+    ins.setInt(o + 9, e.status);
+    ins.setInt64(o + 10, e.upstream_ms);
+    ins.setBoolean(o + 11, e.streamed);
+    ins.setBoolean(o + 12, e.client_disconnected);
+    ins.setBoolean(o + 13, e.estimated);
+    ins.setString(o + 14, e.started_at);
+}
+
+// autocommit off for a scope; rolled back unless commit() was reached, and
+// autocommit restored either way, so the pooled connection goes back clean.
+class Transaction {
+public:
+    explicit Transaction(Connection& c) : c_(c) { c_.raw().setAutoCommit(false); }
+    ~Transaction() {
+        try {
+            if (!done_) c_.raw().rollback();
+            c_.raw().setAutoCommit(true);
+        } catch (const sql::SQLException&) {
+            // A lost connection: the server has rolled back; the pool replaces it.
+        }
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+        c_.raw().commit();
+        done_ = true;
+    }
+
+private:
+    Connection& c_;
+    bool done_ = false;
+};
+
 }  // namespace
 
 void insert_usage(Pool& pool, const usage::UsageEvent& e) {
     pool.run([&](Connection& c) {
         auto& ins = c.prepare(kInsertUsage);
-        ins.setString(1, e.event_id);
-        ins.setInt64(2, e.user_id);
-        ins.setString(3, e.provider);
-        ins.setString(4, e.model_requested);
-        ins.setString(5, e.model_answered);
-        ins.setInt64(6, e.prompt_tokens);
-        ins.setInt64(7, e.completion_tokens);
-        ins.setInt64(8, e.reasoning_tokens);
-        ins.setInt(9, e.status);
-        ins.setInt64(10, e.upstream_ms);
-        ins.setBoolean(11, e.streamed);
-        ins.setBoolean(12, e.client_disconnected);
-        ins.setBoolean(13, e.estimated);
-        ins.setString(14, e.started_at);
+        bind_row(ins, 0, e);
         const long tokens = e.prompt_tokens + e.completion_tokens;
         // Only a new row adds to the day's tokens, so a replayed event never
         // counts twice. Two autocommit statements, not a transaction: that
@@ -49,6 +106,39 @@ void insert_usage(Pool& pool, const usage::UsageEvent& e) {
             add.setInt64(3, tokens);
             add.executeUpdate();
         }
+    });
+}
+
+bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events) {
+    if (events.empty()) return true;
+    return pool.run([&](Connection& c) {
+        Transaction tx(c);
+        for (size_t start = 0; start < events.size(); start += kMaxRowsPerInsert) {
+            const size_t n = std::min(kMaxRowsPerInsert, events.size() - start);
+            auto& ins = c.prepare(insert_rows_sql(n));
+            for (size_t r = 0; r < n; ++r) bind_row(ins, r, events[start + r]);
+            // Fewer rows than sent: some event_id was in already (a replay).
+            // Which one is unknown here: roll back, the caller goes row by row.
+            if (ins.executeUpdate() != static_cast<int>(n)) return false;
+        }
+        // One upsert per user and UTC day, not per event.
+        std::map<std::pair<int64_t, std::string>, std::pair<std::string, long>> days;
+        for (const auto& e : events) {
+            const long tokens = e.prompt_tokens + e.completion_tokens;
+            if (tokens <= 0) continue;
+            auto& d = days[{e.user_id, e.started_at.substr(0, 10)}];
+            if (d.first.empty()) d.first = e.started_at;
+            d.second += tokens;
+        }
+        for (const auto& [key, day] : days) {
+            auto& add = c.prepare(kAddTokens);
+            add.setInt64(1, key.first);
+            add.setString(2, day.first);
+            add.setInt64(3, day.second);
+            add.executeUpdate();
+        }
+        tx.commit();
+        return true;
     });
 }
 

@@ -12,6 +12,15 @@ namespace llmapi::db {
 // new, adds its tokens to the user's day.
 void insert_usage(Pool& pool, const usage::UsageEvent& e);
 
+// Rows per multi-row INSERT in insert_usage_batch.
+constexpr size_t kMaxRowsPerInsert = 32;
+
+// Inserts fresh events in one transaction: multi-row inserts and one
+// token_days upsert per user and day, so a burst costs one commit, not two
+// per row. Returns false, having written nothing, when some event_id was in
+// already (a replay): then insert_usage row by row decides which.
+bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events);
+
 struct UsageRow {
     std::string provider, model;
     long requests = 0, prompt_tokens = 0, completion_tokens = 0;

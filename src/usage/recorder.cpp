@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -20,6 +21,8 @@ constexpr auto kReplayEvery = std::chrono::seconds(2);
 // Past this many queued rows (the database is slow or gone), record() spools
 // directly instead of growing the queue without bound.
 constexpr size_t kMaxQueued = 10000;
+// Rows per transaction, at most; a fuller queue is written without waiting.
+constexpr size_t kMaxBatch = 256;
 
 // An fd with an owner.
 class Fd {
@@ -56,8 +59,11 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir)
-    : pool_(pool), dir_(std::move(spool_dir)), own_file_(dir_ + "/usage-" + std::to_string(getpid()) + ".jsonl") {
+UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir, long flush_ms)
+    : pool_(pool),
+      dir_(std::move(spool_dir)),
+      own_file_(dir_ + "/usage-" + std::to_string(getpid()) + ".jsonl"),
+      flush_(flush_ms) {
     mkdir(dir_.c_str(), 0700);
     writer_ = std::thread([this] { run(); });
 }
@@ -76,29 +82,61 @@ void UsageRecorder::record(UsageEvent e) {
         std::lock_guard<std::mutex> lock(mu_);
         if (queue_.size() < kMaxQueued) {
             queue_.push_back(std::move(e));
-            cv_.notify_one();
+            // The writer needs waking only to start a batch, or to cut a full one.
+            if (queue_.size() == 1 || queue_.size() == kMaxBatch) cv_.notify_one();
             return;
         }
     }
-    spool(e);
+    spool({e});
 }
 
-void UsageRecorder::write(const UsageEvent& e) {
-    if (std::chrono::steady_clock::now() >= db_down_until_) {
-        try {
-            db::insert_usage(pool_, e);
-            return;
-        } catch (const db::DbUnavailable&) {
+bool UsageRecorder::db_maybe_up() const { return std::chrono::steady_clock::now() >= db_down_until_; }
+
+void UsageRecorder::note_db_error(const sql::SQLException& ex) {
+    if (db::Pool::is_connection_error(ex)) db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+    else log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
+}
+
+bool UsageRecorder::write_one(const UsageEvent& e) {
+    if (!db_maybe_up()) return false;
+    try {
+        db::insert_usage(pool_, e);
+        return true;
+    } catch (const db::DbUnavailable&) {
+        db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+    } catch (const sql::SQLException& ex) {
+        note_db_error(ex);
+    }
+    return false;
+}
+
+void UsageRecorder::write(const std::vector<UsageEvent>& batch) {
+    if (!db_maybe_up()) return spool(batch);
+    try {
+        if (db::insert_usage_batch(pool_, batch)) return;
+        // An event_id already in: row by row, the duplicate is skipped.
+    } catch (const db::DbUnavailable&) {
+        db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+        return spool(batch);
+    } catch (const sql::SQLException& ex) {
+        if (db::Pool::is_connection_error(ex)) {
             db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-        } catch (const sql::SQLException& ex) {
-            if (db::Pool::is_connection_error(ex)) db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-            else log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
+            return spool(batch);
         }
+        // A row the database refuses: row by row, only that one is spooled.
+        log_error("usage batch of %zu rows not written (SQL error %d); writing row by row", batch.size(),
+                  ex.getErrorCode());
     }
-    spool(e);
+    std::vector<UsageEvent> failed;
+    for (const auto& e : batch)
+        if (!write_one(e)) failed.push_back(e);
+    spool(failed);
 }
 
-void UsageRecorder::spool(const UsageEvent& e) {
+void UsageRecorder::spool(const std::vector<UsageEvent>& rows) {
+    if (rows.empty()) return;
+    std::string text;
+    for (const auto& e : rows) text += to_json_line(e);
     for (int attempt = 0; attempt < 3; ++attempt) {
         Fd fd(open(own_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
         if (fd.get() < 0 || flock(fd.get(), LOCK_EX) != 0) break;
@@ -106,14 +144,15 @@ void UsageRecorder::spool(const UsageEvent& e) {
         // then write to a fresh one, or the row would vanish with the inode.
         struct stat st;
         if (fstat(fd.get(), &st) == 0 && st.st_nlink == 0) continue;
-        if (write_all(fd.get(), to_json_line(e))) {
+        if (write_all(fd.get(), text)) {
             fdatasync(fd.get());
             spooled_ = true;
             return;
         }
         break;
     }
-    log_error("usage row %s could not be spooled to %s", e.event_id.c_str(), own_file_.c_str());
+    log_error("%zu usage rows (first %s) could not be spooled to %s", rows.size(), rows[0].event_id.c_str(),
+              own_file_.c_str());
 }
 
 int UsageRecorder::replay_now() {
@@ -131,17 +170,23 @@ int UsageRecorder::replay_now() {
         Fd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
         if (fd.get() < 0 || flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // another worker is on it
         const std::string text = read_all(fd.get());
-        size_t pos = 0;
+        std::vector<UsageEvent> rows;
+        for (size_t pos = 0; pos < text.size();) {
+            size_t nl = text.find('\n', pos);
+            if (nl == std::string::npos) nl = text.size();
+            UsageEvent e;
+            if (from_json_line(text.substr(pos, nl - pos), e)) rows.push_back(std::move(e));
+            pos = nl + 1;
+        }
         try {
-            while (pos < text.size()) {
-                size_t nl = text.find('\n', pos);
-                if (nl == std::string::npos) nl = text.size();
-                UsageEvent e;
-                if (from_json_line(text.substr(pos, nl - pos), e)) {
-                    db::insert_usage(pool_, e);
-                    ++inserted;
-                }
-                pos = nl + 1;
+            // A batch at a time; a batch holding a row that is in already (the
+            // database took it before the spool did) goes row by row.
+            for (size_t start = 0; start < rows.size(); start += kMaxBatch) {
+                const std::vector<UsageEvent> batch(rows.begin() + static_cast<long>(start),
+                                                    rows.begin() + static_cast<long>(std::min(rows.size(), start + kMaxBatch)));
+                if (!db::insert_usage_batch(pool_, batch))
+                    for (const auto& e : batch) db::insert_usage(pool_, e);
+                inserted += static_cast<int>(batch.size());
             }
         } catch (const std::exception&) {
             continue;  // still unreachable: the file stays, replayed later (inserts are idempotent)
@@ -168,12 +213,18 @@ void UsageRecorder::run() {
     auto next_replay = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-        while (!queue_.empty()) {
-            UsageEvent e = std::move(queue_.front());
-            queue_.pop_front();
+        if (!queue_.empty()) {
+            // Let the batch gather (shutdown and a full batch cut it short).
+            cv_.wait_for(lock, flush_, [this] { return stop_ || queue_.size() >= kMaxBatch; });
+            std::vector<UsageEvent> batch;
+            while (!queue_.empty() && batch.size() < kMaxBatch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
             lock.unlock();
-            write(e);
+            write(batch);
             lock.lock();
+            continue;
         }
         if (stop_) break;
         if ((replay_due || spooled_) && std::chrono::steady_clock::now() >= next_replay) {

@@ -225,6 +225,7 @@ class UserLimits {
 public:
     UserLimits(const Account& a, const std::string& column, long value) : id_(a.id), column_(column) {
         sql("UPDATE users SET " + column_ + " = " + std::to_string(value) + " WHERE id = " + str(id_));
+        awaitUserCache();
     }
     ~UserLimits() {
         try {
@@ -284,6 +285,7 @@ class AccountingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUsageRowCountsReasoningTokens);
     CPPUNIT_TEST(testUsageRowOfFailedRequest);
     CPPUNIT_TEST(testUsageRowOfAbandonedStream);
+    CPPUNIT_TEST(testBurstWrittenInBatches);
     CPPUNIT_TEST(testUsageEndpoint);
     CPPUNIT_TEST(testUsageEndpointWindows);
     CPPUNIT_TEST(testUsageEndpointErrors);
@@ -320,6 +322,42 @@ public:
         // user_id and started_at: this user's, just now.
         CPPUNIT_ASSERT_EQUAL(std::string("1"), lines(sql("SELECT started_at > UTC_TIMESTAMP() - INTERVAL 1 MINUTE "
                                                          "FROM usage_events WHERE user_id = " + str(a.id)))[0]);
+    }
+
+    // A burst of chats from two users: every row in once, each user's tokens
+    // added up in token_days, and the writers batch them ([server]
+    // usage_flush_ms): far fewer statements than the two per row that
+    // row-at-a-time autocommit inserts would take.
+    void testBurstWrittenInBatches() {
+        const int kPerUser = 20;
+        Account a = createAccount(), b = createAccount();
+        auto executed = [] {
+            return std::stol(lines(sql("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                       "WHERE VARIABLE_NAME='COM_STMT_EXECUTE'"))[0]);
+        };
+        for (const Account* u : {&a, &b}) ASSERT_STATUS(200, getWithBearer("/api/me/", u->token));  // users cached
+        const long before = executed();
+        std::vector<std::thread> clients;
+        std::vector<int> statuses(2 * kPerUser, 0);
+        std::vector<long> tokens(2 * kPerUser, 0);
+        for (int i = 0; i < 2 * kPerUser; ++i)
+            clients.emplace_back([&, i] {
+                Response r = chatAs(i % 2 ? b : a, chatPath("openai"), seedChatBody("gpt-acct-burst"));
+                statuses[i] = r.status;
+                if (r.status == 200) tokens[i] = jint(r.json().get(), "usage.total_tokens");
+            });
+        for (auto& t : clients) t.join();
+        for (int st : statuses) CPPUNIT_ASSERT_EQUAL(200, st);
+        CPPUNIT_ASSERT_EQUAL(size_t(kPerUser), settledUsageRows(a.id, kPerUser).size());
+        CPPUNIT_ASSERT_EQUAL(size_t(kPerUser), settledUsageRows(b.id, kPerUser).size());
+        long sumA = 0, sumB = 0;
+        for (int i = 0; i < 2 * kPerUser; ++i) (i % 2 ? sumB : sumA) += tokens[i];
+        CPPUNIT_ASSERT_EQUAL(str(sumA), tokensToday(a.id));
+        CPPUNIT_ASSERT_EQUAL(str(sumB), tokensToday(b.id));
+        const long statements = executed() - before;
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(statements) + " prepared statements for " + std::to_string(2 * kPerUser) +
+                                   " usage rows",
+                               statements < 2 * kPerUser);
     }
 
     // Without include_usage the client sees no usage, but the gateway asked

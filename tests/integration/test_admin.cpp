@@ -302,6 +302,7 @@ public:
         const std::string models = "/api/supported-models/?provider=openai";
 
         std::string out = admin("set-limits " + quote(u.username) + " --rpm 2");
+        awaitUserCache();
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "requests_per_minute 2, tokens_per_day default"));
         CPPUNIT_ASSERT_EQUAL(std::string("2\tNULL"), lines(sql("SELECT requests_per_minute, tokens_per_day FROM users "
                                                                "WHERE username=" + sqlQuote(u.username)))[0]);
@@ -316,6 +317,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(limited.header("Retry-After"), retry >= 1 && retry <= 60);
 
         out = admin("set-limits " + quote(u.username) + " --rpm default");
+        awaitUserCache();
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "requests_per_minute default"));
         CPPUNIT_ASSERT_EQUAL(std::string("NULL"),
                              lines(sql("SELECT requests_per_minute FROM users WHERE username=" + sqlQuote(u.username)))[0]);
@@ -323,6 +325,7 @@ public:
 
         // 0 = unlimited, stored as 0 (not NULL); both options at once.
         out = admin("set-limits " + quote(u.username) + " --rpm=0 --tpd 5000");
+        awaitUserCache();
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "requests_per_minute 0 (unlimited), tokens_per_day 5000"));
         CPPUNIT_ASSERT_EQUAL(std::string("0\t5000"), lines(sql("SELECT requests_per_minute, tokens_per_day FROM users "
                                                                "WHERE username=" + sqlQuote(u.username)))[0]);

@@ -273,11 +273,15 @@ std::string sqlQuote(const std::string& value) {
 void setActive(const std::string& username, bool active) {
     sql(std::string("UPDATE users SET is_active=") + (active ? "1" : "0") +
         " WHERE username=" + sqlQuote(username));
+    awaitUserCache();
 }
 
 void deleteUser(const std::string& username) {
     sql("DELETE FROM users WHERE username=" + sqlQuote(username));
+    awaitUserCache();
 }
+
+void awaitUserCache() { std::this_thread::sleep_for(std::chrono::milliseconds(kUserCacheMs + 50)); }
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;

@@ -95,8 +95,14 @@ std::string unsignedToken(const json_t* claims);
 std::string ctl(const std::string& args);
 std::string sql(const std::string& statement);
 std::string sqlQuote(const std::string& value);  // 'value', escaped
+// Both wait out the workers' user cache (awaitUserCache) after the change.
 void setActive(const std::string& username, bool active);
 void deleteUser(const std::string& username);
+// [auth] user_cache_ms in app-test.ini (200 ms): each worker's Bearer check
+// sees a change to a user's row after at most this long.
+constexpr int kUserCacheMs = 200;
+// Sleeps past kUserCacheMs, after changing a user's row behind the service's back.
+void awaitUserCache();
 std::vector<std::string> lines(const std::string& text);  // non-empty lines
 std::set<std::string> workerPids();
 

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <functional>
 #include <regex>
+#include <thread>
 
 #include "test_support.h"
 
@@ -67,6 +68,9 @@ class TokensTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTokenWithoutUserId);
     CPPUNIT_TEST(testDeactivatedUser);
     CPPUNIT_TEST(testDeletedUser);
+    CPPUNIT_TEST(testDeactivationBitesWithinUserCacheTtl);
+    CPPUNIT_TEST(testUserCacheSavesReads);
+    CPPUNIT_TEST(testAcceptedTokenStillExpires);
     CPPUNIT_TEST(testRefresh);
     CPPUNIT_TEST(testRefreshErrors);
     CPPUNIT_TEST(testBlacklist);
@@ -200,6 +204,58 @@ public:
     void testDeletedUser() {
         deleteUser(user_.username);
         assertMeRefused(R"({"detail":"User not found","code":"user_not_found"})", tokens_.access);
+    }
+
+    // The workers cache the Bearer check's user row for [auth] user_cache_ms
+    // (README, "Decisions"): a deactivation made behind their back is
+    // refused everywhere within that TTL, on every worker.
+    void testDeactivationBitesWithinUserCacheTtl() {
+        for (int i = 0; i < 8; ++i) ASSERT_STATUS(200, getWithBearer("/api/me/", tokens_.access));  // both workers warm
+        sql("UPDATE users SET is_active=0 WHERE username=" + sqlQuote(user_.username));
+        const auto changed = std::chrono::steady_clock::now();
+        // After the TTL every request is refused, whichever worker takes it.
+        const bool refused = pollUntil(5, [&] { return getWithBearer("/api/me/", tokens_.access).status == 401; });
+        const long ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - changed).count());
+        CPPUNIT_ASSERT_MESSAGE("still accepted 5 s after deactivation", refused);
+        CPPUNIT_ASSERT_MESSAGE("refused only after " + std::to_string(ms) + " ms", ms <= kUserCacheMs + 800);
+        std::this_thread::sleep_for(std::chrono::milliseconds(kUserCacheMs + 50));
+        for (int i = 0; i < 8; ++i)
+            assertMeRefused(R"({"detail":"User is inactive","code":"user_inactive"})", tokens_.access);
+    }
+
+    // Workers remember access tokens that verified (saving libjwt's decode
+    // and HMAC), but only until their exp: then the same token is refused
+    // as expired, by every worker.
+    void testAcceptedTokenStillExpires() {
+        JsonPtr claims = makeClaims("access", userIdOf(tokens_.access), 2);
+        const long exp = static_cast<long>(json_integer_value(json_object_get(claims.get(), "exp")));
+        const std::string token = forgeToken(claims.get());
+        for (int i = 0; i < 8 && std::time(nullptr) < exp - 1; ++i)
+            ASSERT_STATUS(200, getWithBearer("/api/me/", token));
+        while (std::time(nullptr) < exp) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 8; ++i) assertMeRefused(tokenNotValidBody("Token is expired"), token);
+    }
+
+    // The cache is real: 40 Bearer requests in well under one TTL read the
+    // user from MariaDB at most once per worker (prepared statements counted
+    // by the server), not 40 times.
+    void testUserCacheSavesReads() {
+        auto executed = [] {
+            return std::stol(lines(sql("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                       "WHERE VARIABLE_NAME='COM_STMT_EXECUTE'"))[0]);
+        };
+        const long before = executed();
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < 40; ++i) ASSERT_STATUS(200, getWithBearer("/api/me/", tokens_.access));
+        const long elapsed_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      std::chrono::steady_clock::now() - start).count());
+        const long reads = executed() - before;
+        // Two workers, each reading at most once per TTL window the loop spans.
+        const long bound = 2 * (elapsed_ms / kUserCacheMs + 2);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(reads) + " statements for 40 requests in " + std::to_string(elapsed_ms) +
+                                   " ms (bound " + std::to_string(bound) + ")",
+                               reads <= bound && reads < 40);
     }
 
     void testRefresh() {

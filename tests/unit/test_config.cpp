@@ -70,6 +70,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(86400L, c.jwt.refresh_lifetime_s);
         CPPUNIT_ASSERT(!c.jwt.rotate_refresh);
         CPPUNIT_ASSERT_EQUAL(8, c.auth.min_password_length);
+        CPPUNIT_ASSERT_EQUAL(1000L, c.auth.user_cache_ms);
+        CPPUNIT_ASSERT_EQUAL(100L, c.server.usage_flush_ms);
         CPPUNIT_ASSERT_EQUAL(60L, c.limits.requests_per_minute);
         CPPUNIT_ASSERT_EQUAL(0L, c.limits.tokens_per_day);
         CPPUNIT_ASSERT_EQUAL(std::string("openai"), c.providers.default_provider);
@@ -168,6 +170,9 @@ public:
     void testEnvValuesAreValidated() {
         const char* const env[] = {kSecretEnv[0], "LLMAPI_SERVER_WORKERS=many", nullptr};
         load_error("", "[server] workers", env);
+        load_error("[auth]\nuser_cache_ms = -1\n", "[auth] user_cache_ms");
+        load_error("[server]\nusage_flush_ms = 20000\n", "[server] usage_flush_ms");
+        CPPUNIT_ASSERT_EQUAL(0L, load_ok("[auth]\nuser_cache_ms = 0\n").auth.user_cache_ms);
     }
 
     void testJwtSecretRequired() {
