@@ -318,7 +318,7 @@ if [ -n "$INSIDE" ]; then
     echo "finished p50 **$in_p50 µs**, of which the upstream call (libcurl → fake → back) **$up_mean µs** on average."
     echo "The other $((gw_p50 - in_p50)) µs of the gateway's p50 are nginx, the FastCGI hop and the wait on the"
     echo "kept-alive FastCGI connection while its thread finishes the previous request's after-response work"
-    echo "(access-log line, two autocommit usage statements)."
+    echo "(its access-log line; usage rows are written by another thread, in batches)."
 fi
 echo
 echo "CPU per request from /proc/PID/stat (utime+stime, ${TICK} Hz ticks) before/after a fixed-count run:"
@@ -328,7 +328,7 @@ echo "|----------------------------|-----:|---------:|-----------:|-------------
 for c in 1 32; do
     read -r n ng pl db <<<"${C[gateway:$c]}"
     printf '| %-26s | %4s | %8s | %10s | %-41s |\n' "gateway: nginx + pool" "$c" "$n" "$((ng + pl))" \
-        "nginx $ng, pool $pl (+ MariaDB $db: user select, usage rows)"
+        "nginx $ng, pool $pl (+ MariaDB $db: batched usage rows)"
     read -r n fk <<<"${C[direct:$c]}"
     printf '| %-26s | %4s | %8s | %10s | %-41s |\n' "fake, direct" "$c" "$n" "$fk" "the fake (httplib) itself"
     if [ -n "${C[portkey:$c]:-}" ]; then
