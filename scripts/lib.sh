@@ -148,11 +148,12 @@ render_nginx() {
     mkdir -p "$VAR/nginx"/{client_body,fastcgi,proxy,uwsgi,scgi}
     [ "$(id -u)" -eq 0 ] && chown -R www-data "$VAR/nginx"
     NGINX_PORT=$port
-    sed -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$socket|g" \
-        -e "s|@MAX_BODY@|$max_body_bytes|g" -e "s|@KEEPALIVE@|$keepalive|g" \
-        -e "s|@WORKER_CONNECTIONS@|$wc|g" -e "s|@NOFILE@|$((wc * 2))|g" \
-        -e "s|@USER_DIRECTIVE@|$user_directive|g" -e "s|@STATIC@|$ROOT/static|g" \
+    sed -e "s|@VAR@|$VAR|g" -e "s|@WORKER_CONNECTIONS@|$wc|g" -e "s|@NOFILE@|$((wc * 2))|g" \
+        -e "s|@USER_DIRECTIVE@|$user_directive|g" \
         "$ROOT/conf/nginx/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+    # The service's own directives: the same file the Debian package installs as a site.
+    "$ROOT/conf/nginx/render-site.sh" "$ROOT/llm-api-fcgi" "$CONFIG" "$ROOT/static" "$keepalive" \
+        > "$VAR/nginx/site.conf" || die "could not render conf/nginx/site.conf.in"
 }
 
 nginx_start() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with -Werror, runs the CppUnit unit tests
 # (make check), then starts a real stack (MariaDB, worker pool, nginx) in
-# var/test and runs the HTTP integration suite against it.
+# var/test and runs the HTTP integration suite, the OpenAI SDK test and the
+# browser test against it; last, builds and checks the Debian package.
 # Ends with one "N passed, M failed" line; exits 0 only when all pass.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,8 @@ CONFIGURE_FLAGS=--enable-werror
 
 # The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
 command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
+# The package test builds the .deb (tests/package/test.sh).
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev"
 install_deps
 cd "$ROOT"
 # A tree configured without -Werror (by run.sh) is reconfigured for the tests.
@@ -63,6 +66,18 @@ read -r br_pass br_fail < <(count "$browser_log" || echo "0 1")
 it_pass=$((it_pass + br_pass)); it_fail=$((it_fail + br_fail))
 
 "$CTL" stop >/dev/null 2>&1 || true
-say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK and browser): $it_pass passed, $it_fail failed"
+
+# Under CI (CI=true) this also installs the package on the machine, runs it
+# with the system's MariaDB and nginx, and purges it (see its header).
+say "Debian package (tests/package/test.sh)"
+pkg_log=$ROOT/var/package.log
+set +e
+"$ROOT/tests/package/test.sh" "$ROOT/var/package" 2>&1 | tee "$pkg_log"
+set -e
+read -r pkg_pass pkg_fail < <(count "$pkg_log" || echo "0 1")
+[ -n "${pkg_pass:-}" ] || { pkg_pass=0; pkg_fail=1; say "package test did not finish"; }
+it_pass=$((it_pass + pkg_pass)); it_fail=$((it_fail + pkg_fail))
+
+say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK, browser and package): $it_pass passed, $it_fail failed"
 echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
 [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]

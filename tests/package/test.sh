@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# The Debian package (debian/): builds it with dpkg-buildpackage from the
+# tree's files (a copy, so the work tree's own build is left alone), then
+#   1. checks what it holds: files, conffiles, dependencies, the unit;
+#   2. runs the packaged binary's --check on the packaged app.ini and
+#      `nginx -t` on the packaged site;
+#   3. when asked (CI=true or LLMAPI_TEST_INSTALL_DEB=1, as root, on a machine
+#      whose own nginx and port 8000 are free): installs it for real with dpkg,
+#      starts the system MariaDB if needed, runs the service as its unit says
+#      and the system nginx with the site the postinst enabled, talks to it on
+#      127.0.0.1:8000 (signup, token, me, console, a JSON 413), then purges it
+#      and checks what the postrm removed. It leaves the machine as it was
+#      (database and user dropped, services it started stopped).
+# Prints "ok - …" / "FAIL - …" lines and ends with "N passed, M failed".
+#
+#   tests/package/test.sh [VAR]      (default var/package)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VAR=${1:-$ROOT/var/package}
+PKG=llm-service-api
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+check() {  # description command...
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
+}
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+# ---- build ------------------------------------------------------------------
+rm -rf "$VAR" && mkdir -p "$VAR/src"
+# Tracked files and new ones not ignored: what a commit of this tree holds.
+(cd "$ROOT" && git ls-files -co --exclude-standard -z | xargs -0 tar cf -) | tar xf - -C "$VAR/src"
+echo "building the package in $VAR (dpkg-buildpackage -b, unit tests included)"
+if (cd "$VAR/src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -b -uc -us) >"$VAR/build.log" 2>&1; then
+    ok "dpkg-buildpackage -b builds $PKG (its unit tests pass)"
+else
+    tail -n 30 "$VAR/build.log"; bad "dpkg-buildpackage -b (see $VAR/build.log)"; finish
+fi
+DEB=$(ls "$VAR"/${PKG}_*_*.deb | head -n 1)
+
+# ---- 1. what it holds -----------------------------------------------------------
+files=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
+for f in /usr/sbin/llm-api-fcgi /usr/sbin/llm-api-admin /etc/llm-service-api/app.ini \
+         /etc/nginx/sites-available/llm-service-api /lib/systemd/system/llm-service-api.service \
+         /usr/share/llm-service-api/sql/001_users.sql /usr/share/llm-service-api/sql/003_usage_and_limits.sql \
+         /usr/share/llm-service-api/console/index.html /usr/share/llm-service-api/console/app.js \
+         /usr/share/llm-service-api/nginx/site.conf.in /usr/share/llm-service-api/nginx/render-site.sh \
+         /usr/share/doc/llm-service-api/copyright /usr/share/doc/llm-service-api/README.md.gz; do
+    check "the package holds $f" grep -qx -- "$f" <<<"$files"
+done
+check "no test program or fake provider in the package" bash -c '! grep -qE "fake|integration|unit-tests" <<<"$1"' _ "$files"
+check "both /etc files are conffiles" bash -c \
+    'c=$(dpkg-deb -I "$1" conffiles); grep -qx /etc/llm-service-api/app.ini <<<"$c" && grep -qx /etc/nginx/sites-available/llm-service-api <<<"$c"' _ "$DEB"
+depends=$(dpkg-deb -f "$DEB" Depends)
+for d in nginx adduser libfcgi0ldbl libjansson4 libjwt0 libmysqlcppconn7v5 libcurl4 libargon2-1; do
+    check "Depends names $d" grep -qE "(^|, )$d( |,|$)" <<<"$depends"
+done
+check "the maintainer scripts parse (sh -n)" bash -c \
+    'd=$(mktemp -d); dpkg-deb -e "$1" "$d" && sh -n "$d/postinst" && sh -n "$d/postrm"; r=$?; rm -rf "$d"; exit $r' _ "$DEB"
+
+# ---- 2. the packaged configuration and site ------------------------------------
+R=$VAR/root
+dpkg-deb -x "$DEB" "$R"
+check "the packaged llm-api-fcgi accepts the packaged app.ini (--check)" \
+    env LLMAPI_JWT_SECRET=0123456789abcdef0123456789abcdef "$R/usr/sbin/llm-api-fcgi" --config "$R/etc/llm-service-api/app.ini" --check
+site=$R/etc/nginx/sites-available/llm-service-api
+check "the site listens on 127.0.0.1:8000 and passes to the unit's socket" bash -c \
+    'grep -q "listen 127.0.0.1:8000;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi.sock;" "$1" && grep -q "alias /usr/share/llm-service-api/console/;" "$1"' _ "$site"
+mkdir -p "$VAR/nginx"
+cat >"$VAR/nginx/nginx.conf" <<EOF
+pid $VAR/nginx/nginx.pid;
+error_log $VAR/nginx/error.log;
+events {}
+http {
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path $VAR/nginx; fastcgi_temp_path $VAR/nginx; proxy_temp_path $VAR/nginx;
+    uwsgi_temp_path $VAR/nginx; scgi_temp_path $VAR/nginx;
+    include $site;
+}
+EOF
+check "nginx -t accepts the packaged site in an http block" nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/nginx/error.log"
+check "the unit runs llm-api-fcgi as llm-api with the packaged config" bash -c \
+    'grep -qx "ExecStart=/usr/sbin/llm-api-fcgi --config /etc/llm-service-api/app.ini" "$1" && grep -qx "User=llm-api" "$1" && grep -qx "RuntimeDirectory=llm-service-api" "$1"' \
+    _ "$R/lib/systemd/system/llm-service-api.service"
+
+# ---- 3. installed for real -------------------------------------------------------
+want_install=${LLMAPI_TEST_INSTALL_DEB:-}
+[ -z "$want_install" ] && [ "${CI:-}" = true ] && want_install=1
+skip() { echo "install test skipped: $*"; finish; }
+[ "$want_install" = 1 ] || skip "set LLMAPI_TEST_INSTALL_DEB=1 (CI does) to install the package on this machine"
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q installed && skip "$PKG is installed here already"
+[ -f /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null && skip "the system nginx is running"
+(exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && skip "127.0.0.1:8000 is in use"
+
+STARTED_DB="" SVC_PID="" NGINX_STARTED=""
+cleanup() {
+    set +e
+    [ -n "$SVC_PID" ] && kill -TERM "$SVC_PID" 2>/dev/null && for _ in $(seq 1 50); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+    [ -n "$NGINX_STARTED" ] && nginx -s quit 2>/dev/null
+    rm -rf /run/llm-service-api   # systemd removes a RuntimeDirectory when the unit stops
+    dpkg --purge "$PKG" >/dev/null 2>&1
+    mariadb --no-defaults -uroot -e "DROP DATABASE IF EXISTS llm_api; DROP USER IF EXISTS 'llm_api'@'localhost';
+        DROP USER IF EXISTS 'llm_api'@'127.0.0.1'" >/dev/null 2>&1
+    [ -n "$STARTED_DB" ] && /etc/init.d/mariadb stop >/dev/null 2>&1
+    id llm-api >/dev/null 2>&1 && deluser --system --quiet llm-api >/dev/null 2>&1
+    getent group llm-api >/dev/null && delgroup --system --quiet llm-api >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+if ! mariadb --no-defaults -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+    /etc/init.d/mariadb start >"$VAR/mariadb-start.log" 2>&1 && STARTED_DB=1
+fi
+check "the system MariaDB answers root by its socket" mariadb --no-defaults -uroot -e 'SELECT 1'
+
+if DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$VAR/install.log" 2>&1; then ok "dpkg -i installs it"; else
+    cat "$VAR/install.log"; bad "dpkg -i (see $VAR/install.log)"; finish; fi
+check "postinst made the system user llm-api" id llm-api
+check "postinst made the secrets, 0640 root:llm-api" bash -c \
+    '[ "$(stat -c "%a %U %G" /etc/llm-service-api/secrets.env)" = "640 root llm-api" ] && grep -qE "^LLMAPI_JWT_SECRET=.{40,}$" /etc/llm-service-api/secrets.env'
+check "app.ini is 0640 root:llm-api" bash -c '[ "$(stat -c "%a %U %G" /etc/llm-service-api/app.ini)" = "640 root llm-api" ]'
+check "postinst made the spool directory, 0700 llm-api" bash -c '[ "$(stat -c "%a %U" /var/spool/llm-service-api)" = "700 llm-api" ]'
+check "postinst migrated the database" bash -c \
+    '[ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.schema_migrations")" = "$(ls /usr/share/llm-service-api/sql/*.sql | wc -l)" ]'
+check "postinst enabled the nginx site" bash -c '[ "$(readlink /etc/nginx/sites-enabled/llm-service-api)" = /etc/nginx/sites-available/llm-service-api ]'
+secret_before=$(md5sum /etc/llm-service-api/secrets.env)
+DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >>"$VAR/install.log" 2>&1
+check "reinstalling keeps the secrets" bash -c '[ "$(md5sum /etc/llm-service-api/secrets.env)" = "$1" ]' _ "$secret_before"
+
+# The unit, as systemd would run it (no systemd on these machines): its
+# RuntimeDirectory, EnvironmentFile, User and ExecStart.
+unit=/lib/systemd/system/llm-service-api.service
+install -d -o llm-api -g llm-api -m 0755 /run/llm-service-api
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+(set -a; . /etc/llm-service-api/secrets.env; set +a
+ exec setpriv --reuid=llm-api --regid=llm-api --init-groups $exec_start) </dev/null >"$VAR/service.log" 2>&1 &
+SVC_PID=$!
+for _ in $(seq 1 50); do [ -S /run/llm-service-api/fcgi.sock ] && break; sleep 0.1; done
+check "the service starts as llm-api and opens its socket" test -S /run/llm-service-api/fcgi.sock
+nginx >"$VAR/nginx-start.log" 2>&1 && NGINX_STARTED=1
+check "the system nginx starts with the site enabled" test -n "$NGINX_STARTED"
+
+B=http://127.0.0.1:8000
+for _ in $(seq 1 50); do curl -s -o /dev/null "$B/healthz" && break; sleep 0.1; done
+expect() {  # description expected-substring curl-args...
+    local what=$1 want=$2; shift 2
+    local got; got=$(curl -s -w ' HTTP%{http_code}' "$@" 2>&1)
+    if [[ "$got" == *"$want"* ]]; then ok "$what"; else bad "$what: got ${got:0:200}"; fi
+}
+expect "GET / answers the welcome" '{"message":"Welcome to the LLM API!"} HTTP200' "$B/"
+expect "GET /healthz: the database answers" '{"status":"ok"} HTTP200' "$B/healthz"
+expect "signup" '{"message":"User created successfully"} HTTP201' -X POST "$B/api/signup/" \
+    -H 'Content-Type: application/json' -d '{"username":"package_user","password":"secure_pwd"}'
+tokens=$(curl -s -X POST "$B/api/token/" -H 'Content-Type: application/json' -d '{"username":"package_user","password":"secure_pwd"}')
+access=$(sed -n 's/.*"access":"\([^"]*\)".*/\1/p' <<<"$tokens")
+check "token" test -n "$access"
+expect "me, with the token" '"username":"package_user"' "$B/api/me/" -H "Authorization: Bearer $access"
+expect "the console from /usr/share/llm-service-api" '<!doctype html>' -H 'Accept: text/html' "$B/console/"
+expect "a body over max_body_bytes: nginx's JSON 413" 'Request body is too large (limit 1048576 bytes).' \
+    -X POST "$B/api/signup/" -H 'Content-Type: application/json' --data-binary @<(head -c 1100000 /dev/zero | tr '\0' a)
+check "the service logged to its standard error (the journal under systemd)" grep -q '"route":"/api/me"' "$VAR/service.log"
+
+kill -TERM "$SVC_PID" 2>/dev/null; wait "$SVC_PID" 2>/dev/null; SVC_PID=""
+nginx -s quit 2>/dev/null; NGINX_STARTED=""; sleep 0.5
+dpkg --remove "$PKG" >>"$VAR/install.log" 2>&1
+check "remove: the site's link goes, the conffiles stay" bash -c \
+    '[ ! -e /etc/nginx/sites-enabled/llm-service-api ] && [ -f /etc/nginx/sites-available/llm-service-api ] && [ -f /etc/llm-service-api/secrets.env ]'
+dpkg --purge "$PKG" >>"$VAR/install.log" 2>&1
+check "purge: the secrets, app.ini and the spool go" bash -c \
+    '[ ! -e /etc/llm-service-api ] && [ ! -e /var/spool/llm-service-api ] && [ ! -e /etc/nginx/sites-available/llm-service-api ]'
+check "purge keeps the database (users' accounts and usage)" bash -c \
+    '[ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.users")" = 1 ]'
+finish
