@@ -157,13 +157,22 @@ start_portkey() {
 start_portkey
 
 # ---- a user and an access token -------------------------------------------
-user=bench_chat
-curl -s -o /dev/null -X POST "$GW/api/signup/" -H 'Content-Type: application/json' \
-     -d "{\"username\":\"$user\",\"password\":\"bench-password\"}" || true
-tokens=$(curl -s -X POST "$GW/api/token/" -H 'Content-Type: application/json' \
-     -d "{\"username\":\"$user\",\"password\":\"bench-password\"}")
-access=$(sed -n 's/.*"access":"\([^"]*\)".*/\1/p' <<<"$tokens")
-[ -n "$access" ] || die "could not get a token: $tokens"
+access_token_of() {  # username: signs up (once) and prints an access token
+    curl -s -o /dev/null -X POST "$GW/api/signup/" -H 'Content-Type: application/json' \
+         -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" || true
+    local tokens t
+    tokens=$(curl -s -X POST "$GW/api/token/" -H 'Content-Type: application/json' \
+         -d "{\"username\":\"$1\",\"password\":\"bench-password\"}")
+    t=$(sed -n 's/.*"access":"\([^"]*\)".*/\1/p' <<<"$tokens")
+    [ -n "$t" ] || die "could not get a token for $1: $tokens"
+    echo "$t"
+}
+access=$(access_token_of bench_chat)
+# A second user with a request limit of their own (one no run reaches): the
+# same path plus the limiter's atomic UPDATE on rate_windows per request,
+# which every chat pays under the default [limits] requests_per_minute = 60.
+access_limited=$(access_token_of bench_limited)
+"$CTL" admin set-limits bench_limited --rpm 1000000000 >/dev/null || die "set-limits failed"
 
 BODY='{"model":"fake-gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}'
 declare -A URL HDR
@@ -171,16 +180,18 @@ URL[direct]=$FAKE/v1/chat/completions
 HDR[direct]="Authorization: Bearer sk-fake"
 URL[gateway]="$GW/v1/chat/completions?provider=openai"
 HDR[gateway]="Authorization: Bearer $access"
+URL[limited]=${URL[gateway]}
+HDR[limited]="Authorization: Bearer $access_limited"
 URL[portkey]=http://127.0.0.1:$PK_PORT/v1/chat/completions
 HDR[portkey]="x-portkey-provider: openai|x-portkey-custom-host: $FAKE/v1|Authorization: Bearer sk-fake"
-PATHS="direct gateway"; [ -z "$PK_STATUS" ] && PATHS="direct gateway portkey"
+PATHS="direct gateway limited"; [ -z "$PK_STATUS" ] && PATHS="direct gateway limited portkey"
 
 for p in $PATHS; do  # one request each must answer 200 with the fake's reply
     IFS='|' read -r -a hs <<<"${HDR[$p]}"
     args=(); for h in "${hs[@]}"; do args+=(-H "$h"); done
     r=$(curl -s -w ' HTTP%{http_code}' -X POST "${URL[$p]}" -H 'Content-Type: application/json' "${args[@]}" -d "$BODY")
     case "$r" in *fake-openai*HTTP200) ;; *)
-        if [ "$p" = portkey ]; then PK_STATUS="probe failed: ${r:0:120}"; PATHS="direct gateway"; stop_portkey
+        if [ "$p" = portkey ]; then PK_STATUS="probe failed: ${r:0:120}"; PATHS="direct gateway limited"; stop_portkey
         else die "$p: unexpected answer: $r"; fi ;;
     esac
 done
@@ -271,7 +282,8 @@ log "warming up ($PATHS)"
 for p in $PATHS; do timed "$p" 32 2 >/dev/null; done
 
 # ---- (a) throughput and latency -------------------------------------------
-label() { case $1 in direct) echo "fake, direct" ;; gateway) echo "gateway (nginx+FastCGI)" ;; portkey) echo "Portkey $PK_VERSION (node)" ;; esac; }
+label() { case $1 in direct) echo "fake, direct" ;; gateway) echo "gateway (nginx+FastCGI)" ;;
+    limited) echo "gateway, rpm limit counted" ;; portkey) echo "Portkey $PK_VERSION (node)" ;; esac; }
 declare -A R
 echo
 echo "### (a) Non-stream chat completions, wrk -t1, ${DUR} s per row"
@@ -311,6 +323,10 @@ echo
 echo "### (b) Added latency and CPU per request"
 echo
 echo "Added p50 at 1 connection (path p50 − direct p50): gateway **$added µs**, Portkey **$pk_added$([ "$pk_added" = n/a ] || echo " µs")**."
+read -r _ lim_p50 _ <<<"${R[limited:1]}"
+echo
+echo "With a request limit counted (user bench_limited, its own requests_per_minute, never reached): added"
+echo "p50 **$((lim_p50 - dir_p50)) µs** — the limiter's atomic UPDATE on rate_windows, a MariaDB round trip and commit per request."
 if [ -n "$INSIDE" ]; then
     read -r in_p50 up_mean <<<"$INSIDE"
     echo
