@@ -128,6 +128,7 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     }
     if (running.load() > 0) {
         log_warn("shutdown timeout: %d requests still running, exiting anyway", running.load());
+        app.services().usage.shutdown();  // the finished requests' rows, still queued
         _exit(0);
     }
     for (auto& t : threads) t.join();

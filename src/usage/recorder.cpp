@@ -68,19 +68,22 @@ UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir, long flush_m
     writer_ = std::thread([this] { run(); });
 }
 
-UsageRecorder::~UsageRecorder() {
+UsageRecorder::~UsageRecorder() { shutdown(); }
+
+void UsageRecorder::shutdown() {
     {
         std::lock_guard<std::mutex> lock(mu_);
         stop_ = true;
     }
     cv_.notify_all();
-    writer_.join();
+    std::call_once(joined_, [this] { writer_.join(); });
 }
 
 void UsageRecorder::record(UsageEvent e) {
     {
         std::lock_guard<std::mutex> lock(mu_);
-        if (queue_.size() < kMaxQueued) {
+        // After shutdown nobody writes the queue: straight to the spool.
+        if (!stop_ && queue_.size() < kMaxQueued) {
             queue_.push_back(std::move(e));
             // The writer needs waking only to start a batch, or to cut a full one.
             if (queue_.size() == 1 || queue_.size() == kMaxBatch) cv_.notify_one();

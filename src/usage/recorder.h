@@ -32,6 +32,10 @@ public:
     UsageRecorder& operator=(const UsageRecorder&) = delete;
 
     void record(UsageEvent e);
+    // Writes (or spools) what is queued and stops the writer; record() then
+    // spools directly. The destructor does it too; a worker that must exit
+    // before its requests finish calls it first, so finished rows are kept.
+    void shutdown();
     // Replays every spool file it can lock now; returns the number of rows inserted.
     int replay_now();
 
@@ -51,6 +55,7 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     bool stop_ = false;
+    std::once_flag joined_;
     std::deque<UsageEvent> queue_;
     std::atomic<bool> spooled_{false};  // something was spooled: worth a replay pass soon
     // After a failed write, rows go straight to the spool for a while rather

@@ -286,6 +286,7 @@ class AccountingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUsageRowOfFailedRequest);
     CPPUNIT_TEST(testUsageRowOfAbandonedStream);
     CPPUNIT_TEST(testBurstWrittenInBatches);
+    CPPUNIT_TEST(testQueuedRowsWrittenWhenWorkersRoll);
     CPPUNIT_TEST(testUsageEndpoint);
     CPPUNIT_TEST(testUsageEndpointWindows);
     CPPUNIT_TEST(testUsageEndpointErrors);
@@ -358,6 +359,20 @@ public:
         CPPUNIT_ASSERT_MESSAGE(std::to_string(statements) + " prepared statements for " + std::to_string(2 * kPerUser) +
                                    " usage rows",
                                statements < 2 * kPerUser);
+    }
+
+    // A row still gathering in a worker's batch when the worker drains (SIGHUP
+    // rolls the workers; SIGTERM stops them) is written before it exits.
+    void testQueuedRowsWrittenWhenWorkersRoll() {
+        Account a = createAccount();
+        {
+            ScopedConfig longBatches("server", "usage_flush_ms", "10000", "100");
+            ASSERT_STATUS(200, chatAs(a, chatPath("openai"), seedChatBody("gpt-acct-drain")));
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            CPPUNIT_ASSERT_MESSAGE("the row went in before its batch was due: this test would prove nothing",
+                                   usageRows(a.id).empty());
+        }  // app-test.ini's value back, and a reload: the old workers drain and exit
+        CPPUNIT_ASSERT_EQUAL(size_t(1), settledUsageRows(a.id, 1).size());
     }
 
     // Without include_usage the client sees no usage, but the gateway asked
