@@ -361,18 +361,27 @@ public:
                                statements < 2 * kPerUser);
     }
 
-    // A row still gathering in a worker's batch when the worker drains (SIGHUP
-    // rolls the workers; SIGTERM stops them) is written before it exits.
+    // Rows still gathering in a worker's batch when the worker drains (SIGHUP
+    // rolls the workers; SIGTERM stops them) are written before it exits.
+    // 70 rows over two workers: at least one batch is over the 32 rows of one
+    // multi-row INSERT, so the batch is split, in one transaction.
     void testQueuedRowsWrittenWhenWorkersRoll() {
+        const size_t kRows = 70;
         Account a = createAccount();
+        long tokens = 0;
         {
             ScopedConfig longBatches("server", "usage_flush_ms", "10000", "100");
-            ASSERT_STATUS(200, chatAs(a, chatPath("openai"), seedChatBody("gpt-acct-drain")));
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-            CPPUNIT_ASSERT_MESSAGE("the row went in before its batch was due: this test would prove nothing",
+            for (size_t i = 0; i < kRows; ++i) {
+                Response r = chatAs(a, chatPath("openai"), seedChatBody("gpt-acct-drain"));
+                ASSERT_STATUS(200, r);
+                tokens += jint(r.json().get(), "usage.total_tokens");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            CPPUNIT_ASSERT_MESSAGE("rows went in before their batch was due: this test would prove nothing",
                                    usageRows(a.id).empty());
         }  // app-test.ini's value back, and a reload: the old workers drain and exit
-        CPPUNIT_ASSERT_EQUAL(size_t(1), settledUsageRows(a.id, 1).size());
+        CPPUNIT_ASSERT_EQUAL(kRows, settledUsageRows(a.id, kRows).size());
+        CPPUNIT_ASSERT_EQUAL(str(tokens), tokensToday(a.id));
     }
 
     // Without include_usage the client sees no usage, but the gateway asked
