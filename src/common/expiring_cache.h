@@ -29,11 +29,12 @@ public:
     void put(const Key& key, Value value, Time expires, Time now) {
         std::lock_guard<std::mutex> lock(mu_);
         if (entries_.size() >= max_entries_ && entries_.find(key) == entries_.end()) {
-            // Bounded memory: drop what has expired; if all are fresh (more
-            // keys than max_entries in one lifetime), start over.
+            // Bounded memory: drop what has expired; if that frees less than
+            // a quarter (more live keys than the bound), start over, rather
+            // than rescanning the whole map under the lock at every insert.
             for (auto it = entries_.begin(); it != entries_.end();)
                 it = now < it->second.first ? std::next(it) : entries_.erase(it);
-            if (entries_.size() >= max_entries_) entries_.clear();
+            if (entries_.size() >= max_entries_ - max_entries_ / 4) entries_.clear();
         }
         entries_.insert_or_assign(key, std::make_pair(expires, std::move(value)));
     }

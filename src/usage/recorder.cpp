@@ -113,18 +113,25 @@ bool UsageRecorder::write_one(const UsageEvent& e) {
     return false;
 }
 
-void UsageRecorder::write(const std::vector<UsageEvent>& batch) {
-    if (!db_maybe_up()) return spool(batch);
+void UsageRecorder::write(const std::vector<UsageEvent>& batch, bool stopping) {
+    // A stopping worker is killed if a hung database keeps it past the
+    // master's deadline: its rows go to the spool first, then to the
+    // database; a later replay skips the rows the database has (event_id).
+    if (stopping) spool(batch);
+    auto keep = [&](const std::vector<UsageEvent>& rows) {
+        if (!stopping) spool(rows);
+    };
+    if (!db_maybe_up()) return keep(batch);
     try {
         if (db::insert_usage_batch(pool_, batch)) return;
         // An event_id already in: row by row, the duplicate is skipped.
     } catch (const db::DbUnavailable&) {
         db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-        return spool(batch);
+        return keep(batch);
     } catch (const sql::SQLException& ex) {
         if (db::Pool::is_connection_error(ex)) {
             db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-            return spool(batch);
+            return keep(batch);
         }
         // A row the database refuses: row by row, only that one is spooled.
         log_error("usage batch of %zu rows not written (SQL error %d); writing row by row", batch.size(),
@@ -133,7 +140,7 @@ void UsageRecorder::write(const std::vector<UsageEvent>& batch) {
     std::vector<UsageEvent> failed;
     for (const auto& e : batch)
         if (!write_one(e)) failed.push_back(e);
-    spool(failed);
+    keep(failed);
 }
 
 void UsageRecorder::spool(const std::vector<UsageEvent>& rows) {
@@ -149,7 +156,6 @@ void UsageRecorder::spool(const std::vector<UsageEvent>& rows) {
         if (fstat(fd.get(), &st) == 0 && st.st_nlink == 0) continue;
         if (write_all(fd.get(), text)) {
             fdatasync(fd.get());
-            spooled_ = true;
             return;
         }
         break;
@@ -211,11 +217,20 @@ bool UsageRecorder::spool_files_exist() const {
 
 void UsageRecorder::run() {
     pool_.thread_init();
-    // At start-up too: rows spooled by workers that have since died.
-    bool replay_due = true;
+    // Every kReplayEvery, from the start and also under load: spool files
+    // left by this worker (the database was away) or by workers that died
+    // or were stopped.
     auto next_replay = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_replay && !stop_) {
+            next_replay = now + kReplayEvery;
+            lock.unlock();
+            if (db_maybe_up() && spool_files_exist()) replay_now();
+            lock.lock();
+            continue;
+        }
         if (!queue_.empty()) {
             // Let the batch gather (shutdown and a full batch cut it short).
             cv_.wait_for(lock, flush_, [this] { return stop_ || queue_.size() >= kMaxBatch; });
@@ -224,24 +239,14 @@ void UsageRecorder::run() {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            const bool stopping = stop_;
             lock.unlock();
-            write(batch);
+            write(batch, stopping);
             lock.lock();
             continue;
         }
         if (stop_) break;
-        if ((replay_due || spooled_) && std::chrono::steady_clock::now() >= next_replay) {
-            lock.unlock();
-            replay_due = false;
-            spooled_ = false;
-            // Nothing went in (database still away, or another worker holds
-            // the files): try again at the next tick.
-            if (spool_files_exist() && replay_now() == 0) spooled_ = true;
-            next_replay = std::chrono::steady_clock::now() + kReplayEvery;
-            lock.lock();
-            continue;
-        }
-        cv_.wait_for(lock, kReplayEvery, [this] { return stop_ || !queue_.empty(); });
+        cv_.wait_until(lock, next_replay, [this] { return stop_ || !queue_.empty(); });
     }
     lock.unlock();
     pool_.thread_end();

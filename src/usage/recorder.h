@@ -4,13 +4,12 @@
 // gather for up to flush_ms and writes them in one transaction (one commit
 // per batch instead of two autocommit statements per row: at one request at
 // a time that was MariaDB's biggest cost); a row is in the database at most
-// ~flush_ms after its response. While the database
-// is unreachable, rows go to an append-only spool file under [server]
-// spool_dir; the same thread replays spool files (its own and those of dead
-// workers) when the database is back. Replays are exactly-once: event_id is
-// unique. On shutdown the queue is drained (written, or spooled).
+// ~flush_ms after its response. While the database is unreachable, rows go
+// to an append-only spool file under [server] spool_dir; every 2 s the same
+// thread replays spool files (its own, and those of workers that died or
+// stopped) when the database answers. Replays are exactly-once: event_id is
+// unique. On shutdown the queue is spooled, then written.
 #pragma once
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -40,7 +39,7 @@ public:
     int replay_now();
 
 private:
-    void write(const std::vector<UsageEvent>& batch);
+    void write(const std::vector<UsageEvent>& batch, bool stopping);
     bool write_one(const UsageEvent& e);  // false: not written (the caller spools it)
     bool db_maybe_up() const;
     void note_db_error(const sql::SQLException& ex);
@@ -57,7 +56,6 @@ private:
     bool stop_ = false;
     std::once_flag joined_;
     std::deque<UsageEvent> queue_;
-    std::atomic<bool> spooled_{false};  // something was spooled: worth a replay pass soon
     // After a failed write, rows go straight to the spool for a while rather
     // than each waiting out a connect timeout (writer thread only).
     std::chrono::steady_clock::time_point db_down_until_{};

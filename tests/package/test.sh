@@ -92,21 +92,24 @@ skip() { echo "install test skipped: $*"; finish; }
 [ "$want_install" = 1 ] || skip "set LLMAPI_TEST_INSTALL_DEB=1 (CI does) to install the package on this machine"
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q installed && skip "$PKG is installed here already"
+id llm-api >/dev/null 2>&1 && skip "a user llm-api exists here already"
 [ -f /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null && skip "the system nginx is running"
 (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && skip "127.0.0.1:8000 is in use"
 
-STARTED_DB="" SVC_PID="" NGINX_STARTED=""
+STARTED_DB="" SVC_PID="" NGINX_STARTED="" INSTALLED=""
 cleanup() {
     set +e
     [ -n "$SVC_PID" ] && kill -TERM "$SVC_PID" 2>/dev/null && for _ in $(seq 1 50); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
     [ -n "$NGINX_STARTED" ] && nginx -s quit 2>/dev/null
-    rm -rf /run/llm-service-api   # systemd removes a RuntimeDirectory when the unit stops
-    dpkg --purge "$PKG" >/dev/null 2>&1
-    mariadb --no-defaults -uroot -e "DROP DATABASE IF EXISTS llm_api; DROP USER IF EXISTS 'llm_api'@'localhost';
-        DROP USER IF EXISTS 'llm_api'@'127.0.0.1'" >/dev/null 2>&1
+    if [ -n "$INSTALLED" ]; then  # only what this test made
+        rm -rf /run/llm-service-api   # systemd removes a RuntimeDirectory when the unit stops
+        dpkg --purge "$PKG" >/dev/null 2>&1
+        mariadb --no-defaults -uroot -e "DROP DATABASE IF EXISTS llm_api; DROP USER IF EXISTS 'llm_api'@'localhost';
+            DROP USER IF EXISTS 'llm_api'@'127.0.0.1'" >/dev/null 2>&1
+        id llm-api >/dev/null 2>&1 && deluser --system --quiet llm-api >/dev/null 2>&1
+        getent group llm-api >/dev/null && delgroup --system --quiet llm-api >/dev/null 2>&1
+    fi
     [ -n "$STARTED_DB" ] && /etc/init.d/mariadb stop >/dev/null 2>&1
-    id llm-api >/dev/null 2>&1 && deluser --system --quiet llm-api >/dev/null 2>&1
-    getent group llm-api >/dev/null && delgroup --system --quiet llm-api >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -116,7 +119,11 @@ fi
 # A machine whose own MariaDB can't run is not a fault of the package.
 mariadb --no-defaults -uroot -e 'SELECT 1' >/dev/null 2>&1 \
     || skip "the system MariaDB does not start here (see $VAR/mariadb-start.log)"
+# Never on a machine that has the service's data already: cleanup drops them.
+[ -n "$(mariadb --no-defaults -uroot -N -e "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'llm_api'
+    UNION SELECT 1 FROM mysql.user WHERE User = 'llm_api'")" ] && skip "the system MariaDB has an llm_api database or user"
 
+INSTALLED=1
 if DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$VAR/install.log" 2>&1; then ok "dpkg -i installs it"; else
     cat "$VAR/install.log"; bad "dpkg -i (see $VAR/install.log)"; finish; fi
 check "postinst made the system user llm-api" id llm-api
@@ -169,9 +176,13 @@ nginx -s quit 2>/dev/null; NGINX_STARTED=""; sleep 0.5
 dpkg --remove "$PKG" >>"$VAR/install.log" 2>&1
 check "remove: the site's link goes, the conffiles stay" bash -c \
     '[ ! -e /etc/nginx/sites-enabled/llm-service-api ] && [ -f /etc/nginx/sites-available/llm-service-api ] && [ -f /etc/llm-service-api/secrets.env ]'
+DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >>"$VAR/install.log" 2>&1
+check "installed back after remove: the site is linked again, the secrets kept" bash -c \
+    '[ -L /etc/nginx/sites-enabled/llm-service-api ] && [ "$(md5sum /etc/llm-service-api/secrets.env)" = "$1" ]' _ "$secret_before"
+dpkg --remove "$PKG" >>"$VAR/install.log" 2>&1
 dpkg --purge "$PKG" >>"$VAR/install.log" 2>&1
-check "purge: the secrets, app.ini and the spool go" bash -c \
-    '[ ! -e /etc/llm-service-api ] && [ ! -e /var/spool/llm-service-api ] && [ ! -e /etc/nginx/sites-available/llm-service-api ]'
+check "purge: the secrets, app.ini, the site and the spool go" bash -c \
+    '[ ! -e /etc/llm-service-api ] && [ ! -e /var/spool/llm-service-api ] && [ ! -e /etc/nginx/sites-available/llm-service-api ] && [ ! -e /var/lib/llm-service-api ]'
 check "purge keeps the database (users' accounts and usage)" bash -c \
     '[ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.users")" = 1 ]'
 finish

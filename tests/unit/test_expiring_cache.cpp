@@ -12,6 +12,7 @@ class ExpiringCacheTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFreshUntilExpiry);
     CPPUNIT_TEST(testPutReplaces);
     CPPUNIT_TEST(testEraseAndBound);
+    CPPUNIT_TEST(testPurgeThatFreesLittleStartsOver);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -48,6 +49,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(5, c.find("v", 20).value_or(-1));
         c.put("v", 6, 100, 20);  // replacing a key never evicts
         CPPUNIT_ASSERT_EQUAL(size_t(1), c.size());
+    }
+
+    // Full, and a purge frees less than a quarter: cleared, so the next
+    // inserts don't each rescan a map of live entries under the lock.
+    void testPurgeThatFreesLittleStartsOver() {
+        Cache few(8), many(8);
+        for (int i = 0; i < 8; ++i) {
+            few.put("k" + std::to_string(i), i, i < 1 ? 10 : 100, 0);   // 1 of 8 expires at 10
+            many.put("k" + std::to_string(i), i, i < 3 ? 10 : 100, 0);  // 3 of 8 do
+        }
+        few.put("new", 1, 100, 20);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), few.size());
+        many.put("new", 1, 100, 20);
+        CPPUNIT_ASSERT_EQUAL(size_t(6), many.size());
+        CPPUNIT_ASSERT_EQUAL(7, many.find("k7", 20).value_or(-1));
     }
 };
 
