@@ -95,6 +95,8 @@ dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q installed && skip "$PK
 id llm-api >/dev/null 2>&1 && skip "a user llm-api exists here already"
 [ -f /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null && skip "the system nginx is running"
 (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && skip "127.0.0.1:8000 is in use"
+# The system nginx also serves Debian's default site on port 80.
+(exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && skip "port 80 is in use (nginx's default site needs it)"
 
 STARTED_DB="" SVC_PID="" NGINX_STARTED="" INSTALLED=""
 cleanup() {
