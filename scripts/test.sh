@@ -13,7 +13,7 @@ CONFIGURE_FLAGS=--enable-werror
 # The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
 command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
 # The package test builds the .deb (tests/package/test.sh).
-EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev"
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian"
 install_deps
 cd "$ROOT"
 # A tree configured without -Werror (by run.sh) is reconfigured for the tests.

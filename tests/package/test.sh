@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package (debian/): builds it with dpkg-buildpackage from the
 # tree's files (a copy, so the work tree's own build is left alone), then
-#   1. checks what it holds: files, conffiles, dependencies, the unit;
+#   1. checks what it holds: files, conffiles, dependencies, the unit, and
+#      what lintian says of it;
 #   2. runs the packaged binary's --check on the packaged app.ini and
 #      `nginx -t` on the packaged site;
 #   3. when asked (CI=true or LLMAPI_TEST_INSTALL_DEB=1, as root, on a machine
@@ -46,7 +47,8 @@ for f in /usr/sbin/llm-api-fcgi /usr/sbin/llm-api-admin /etc/llm-service-api/app
          /usr/share/llm-service-api/sql/001_users.sql /usr/share/llm-service-api/sql/003_usage_and_limits.sql \
          /usr/share/llm-service-api/console/index.html /usr/share/llm-service-api/console/app.js \
          /usr/share/llm-service-api/nginx/site.conf.in /usr/share/llm-service-api/nginx/render-site.sh \
-         /usr/share/doc/llm-service-api/copyright /usr/share/doc/llm-service-api/README.md.gz; do
+         /usr/share/doc/llm-service-api/copyright /usr/share/doc/llm-service-api/README.md.gz \
+         /usr/share/man/man8/llm-api-fcgi.8.gz /usr/share/man/man8/llm-api-admin.8.gz; do
     check "the package holds $f" grep -qx -- "$f" <<<"$files"
 done
 check "no test program or fake provider in the package" bash -c '! grep -qE "fake|integration|unit-tests" <<<"$1"' _ "$files"
@@ -56,6 +58,12 @@ depends=$(dpkg-deb -f "$DEB" Depends)
 for d in nginx adduser libfcgi0ldbl libjansson4 libjwt0 libmysqlcppconn7v5 libcurl4 libargon2-1; do
     check "Depends names $d" grep -qE "(^|, )$d( |,|$)" <<<"$depends"
 done
+if command -v lintian >/dev/null; then
+    if lintian --fail-on error,warning "$DEB" >"$VAR/lintian.log" 2>&1; then ok "lintian: no errors or warnings"
+    else cat "$VAR/lintian.log"; bad "lintian: errors or warnings (see $VAR/lintian.log)"; fi
+else
+    bad "lintian is not installed (scripts/test.sh installs it)"
+fi
 check "the maintainer scripts parse (sh -n)" bash -c \
     'd=$(mktemp -d); dpkg-deb -e "$1" "$d" && sh -n "$d/postinst" && sh -n "$d/postrm"; r=$?; rm -rf "$d"; exit $r' _ "$DEB"
 
