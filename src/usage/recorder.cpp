@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "common/log.h"
@@ -47,14 +49,6 @@ bool write_all(int fd, const std::string& s) {
         off += static_cast<size_t>(n);
     }
     return true;
-}
-
-std::string read_all(int fd) {
-    std::string out;
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    return out;
 }
 
 }  // namespace
@@ -164,7 +158,49 @@ void UsageRecorder::spool(const std::vector<UsageEvent>& rows) {
               own_file_.c_str());
 }
 
+int UsageRecorder::replay_file(int fd) {
+    int inserted = 0;
+    std::vector<UsageEvent> batch;
+    // A batch holding a row that is in already (the database took it before
+    // the spool did) goes row by row.
+    auto flush = [&] {
+        if (batch.empty()) return;
+        if (!db::insert_usage_batch(pool_, batch))
+            for (const auto& e : batch) db::insert_usage(pool_, e);
+        inserted += static_cast<int>(batch.size());
+        batch.clear();
+    };
+    auto take = [&](const std::string& line) {
+        UsageEvent e;
+        if (!from_json_line(line, e)) return;
+        batch.push_back(std::move(e));
+        if (batch.size() >= kMaxBatch) flush();
+    };
+    std::string pending;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::runtime_error("reading a usage spool file failed");
+        if (n == 0) break;
+        pending.append(buf, static_cast<size_t>(n));
+        size_t pos = 0;
+        for (size_t nl; (nl = pending.find('\n', pos)) != std::string::npos; pos = nl + 1)
+            take(pending.substr(pos, nl - pos));
+        pending.erase(0, pos);
+    }
+    if (!pending.empty()) take(pending);  // a last line without its newline
+    flush();
+    return inserted;
+}
+
 int UsageRecorder::replay_now() {
+    // Files are only touched when the database answers: an outage costs a
+    // ping per tick, not a failed replay holding the files.
+    if (!pool_.ping()) {
+        db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+        return 0;
+    }
     std::vector<std::string> files;
     if (DIR* d = opendir(dir_.c_str())) {
         while (dirent* ent = readdir(d)) {
@@ -175,30 +211,20 @@ int UsageRecorder::replay_now() {
         closedir(d);
     }
     int inserted = 0;
-    for (const auto& path : files) {
+    for (std::string path : files) {
         Fd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
         if (fd.get() < 0 || flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // another worker is on it
-        const std::string text = read_all(fd.get());
-        std::vector<UsageEvent> rows;
-        for (size_t pos = 0; pos < text.size();) {
-            size_t nl = text.find('\n', pos);
-            if (nl == std::string::npos) nl = text.size();
-            UsageEvent e;
-            if (from_json_line(text.substr(pos, nl - pos), e)) rows.push_back(std::move(e));
-            pos = nl + 1;
+        // Our own file: move it aside first, so that rows spooled meanwhile
+        // (by request threads, when the queue is full) go to a new file
+        // instead of waiting for this replay's lock.
+        if (path == own_file_) {
+            const std::string aside = dir_ + "/usage-" + std::to_string(getpid()) + "." + std::to_string(++replays_) + ".jsonl";
+            if (rename(path.c_str(), aside.c_str()) == 0) path = aside;
         }
         try {
-            // A batch at a time; a batch holding a row that is in already (the
-            // database took it before the spool did) goes row by row.
-            for (size_t start = 0; start < rows.size(); start += kMaxBatch) {
-                const std::vector<UsageEvent> batch(rows.begin() + static_cast<long>(start),
-                                                    rows.begin() + static_cast<long>(std::min(rows.size(), start + kMaxBatch)));
-                if (!db::insert_usage_batch(pool_, batch))
-                    for (const auto& e : batch) db::insert_usage(pool_, e);
-                inserted += static_cast<int>(batch.size());
-            }
+            inserted += replay_file(fd.get());
         } catch (const std::exception&) {
-            continue;  // still unreachable: the file stays, replayed later (inserts are idempotent)
+            continue;  // the database went away again: the file stays, replayed later (inserts are idempotent)
         }
         unlink(path.c_str());  // every row is in the database now
     }

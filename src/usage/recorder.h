@@ -46,6 +46,7 @@ private:
     void spool(const std::vector<UsageEvent>& rows);
     void run();
     bool spool_files_exist() const;
+    int replay_file(int fd);  // one locked spool file, read in blocks; throws when the database fails
 
     db::Pool& pool_;
     const std::string dir_;
@@ -59,6 +60,7 @@ private:
     // After a failed write, rows go straight to the spool for a while rather
     // than each waiting out a connect timeout (writer thread only).
     std::chrono::steady_clock::time_point db_down_until_{};
+    unsigned replays_ = 0;  // names own spool files moved aside (writer thread only)
     std::thread writer_;
 };
 

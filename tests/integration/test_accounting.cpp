@@ -287,6 +287,7 @@ class AccountingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUsageRowOfAbandonedStream);
     CPPUNIT_TEST(testBurstWrittenInBatches);
     CPPUNIT_TEST(testQueuedRowsWrittenWhenWorkersRoll);
+    CPPUNIT_TEST(testLargeLeftoverSpoolReplayed);
     CPPUNIT_TEST(testUsageEndpoint);
     CPPUNIT_TEST(testUsageEndpointWindows);
     CPPUNIT_TEST(testUsageEndpointErrors);
@@ -382,6 +383,37 @@ public:
         }  // app-test.ini's value back, and a reload: the old workers drain and exit
         CPPUNIT_ASSERT_EQUAL(kRows, settledUsageRows(a.id, kRows).size());
         CPPUNIT_ASSERT_EQUAL(str(tokens), tokensToday(a.id));
+    }
+
+    // A dead worker's spool file from a long outage (600 rows, more than one
+    // 256-row batch, the last line without its newline, one line torn):
+    // the running workers find it within their 2 s replay tick, insert every
+    // good row once with its tokens, and remove the file.
+    void testLargeLeftoverSpoolReplayed() {
+        const int kRows = 600;
+        Account a = createAccount();
+        const std::string leftover = stackVar() + "/spool/usage-999999998.jsonl";
+        const std::string now = lines(sql("SELECT UTC_TIMESTAMP(6)"))[0];
+        std::string text;
+        for (int i = 0; i < kRows; ++i) {
+            char id[33];
+            std::snprintf(id, sizeof id, "%08lld%024d", static_cast<long long>(a.id), i);
+            text += std::string(R"({"event_id":")") + id + R"(","user_id":)" + str(a.id) +
+                    R"(,"provider":"openai","model_requested":"gpt-acct-leftover","model_answered":"gpt-acct-leftover",)"
+                    R"("prompt_tokens":2,"completion_tokens":3,"reasoning_tokens":0,"status":200,"upstream_ms":5,)"
+                    R"("streamed":false,"client_disconnected":false,"estimated":false,"started_at":")" +
+                    now + "\"}" + (i + 1 < kRows ? "\n" : "");
+            if (i == kRows / 2) text += "{\"event_id\":\"torn\n";  // a line cut short by a crash: skipped
+        }
+        // Written aside, then renamed in: a replay tick never sees half a file.
+        std::ofstream(leftover + ".tmp") << text;
+        CPPUNIT_ASSERT_EQUAL(0, std::rename((leftover + ".tmp").c_str(), leftover.c_str()));
+        const bool consumed = pollUntil(15, [&] { return !std::ifstream(leftover).good(); });
+        if (!consumed) std::remove(leftover.c_str());
+        CPPUNIT_ASSERT_MESSAGE("no worker took " + leftover + " within 15 s", consumed);
+        CPPUNIT_ASSERT_EQUAL(std::string(str(kRows)), lines(sql("SELECT COUNT(*) FROM usage_events WHERE user_id = " +
+                                                               str(a.id)))[0]);
+        CPPUNIT_ASSERT_EQUAL(str(5 * kRows), tokensToday(a.id));
     }
 
     // Without include_usage the client sees no usage, but the gateway asked
