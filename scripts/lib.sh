@@ -158,6 +158,11 @@ render_nginx() {
 
 nginx_start() {
     render_nginx
+    # Another stack (or anything) on our port would answer the health check
+    # below in our nginx's place: refuse to start instead.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; then
+        die "127.0.0.1:$NGINX_PORT is already in use (another stack still running? tests/integration/stack.sh stop)"
+    fi
     nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" \
         || die "nginx configuration test failed"
     # Daemons never hold our stdout: a caller reading it (popen) would wait forever.
@@ -183,6 +188,9 @@ nginx_stop() {
 FAKE_PORT=${LLMAPI_FAKE_PORT:-18999}
 
 fake_start() {
+    if (exec 3<>"/dev/tcp/127.0.0.1/$FAKE_PORT") 2>/dev/null; then
+        die "127.0.0.1:$FAKE_PORT (the fake providers' port) is already in use (another stack still running?)"
+    fi
     "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
     echo $! > "$VAR/run/fake-llm.pid"
     local i
