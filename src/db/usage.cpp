@@ -11,10 +11,13 @@ namespace llmapi::db {
 
 namespace {
 
-constexpr const char* kInsertUsage =
+// The insert without its rows; insert_rows_sql() adds n rows of placeholders.
+constexpr const char* kInsertUsageHead =
     "INSERT IGNORE INTO usage_events (event_id, user_id, provider, model_requested, model_answered, prompt_tokens, "
     "completion_tokens, reasoning_tokens, status, upstream_ms, streamed, client_disconnected, estimated, started_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES ";
+constexpr const char* kRowPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr int kColumns = 14;  // the columns above; bind_row() binds them in this order
 constexpr const char* kAddTokens =
     "INSERT INTO token_days (user_id, day, tokens) VALUES (?, DATE(?), ?) "
     "ON DUPLICATE KEY UPDATE tokens = tokens + VALUES(tokens)";
@@ -23,21 +26,15 @@ constexpr const char* kUsageByModel =
     "FROM usage_events WHERE user_id = ? AND started_at >= ? AND started_at < ? "
     "GROUP BY provider, model_requested ORDER BY provider, model_requested";
 
-constexpr int kColumns = 14;
-
-// kInsertUsage with n rows of placeholders, for n = 1 .. kMaxRowsPerInsert.
-// Built once; the strings live as long as the process, so their addresses
-// can key Connection's prepared-statement cache.
+// The insert with n rows of placeholders, for every n from 1 to
+// kMaxRowsPerInsert. Built once; the strings live as long as the process, so
+// their addresses can key Connection's prepared-statement cache.
 const char* insert_rows_sql(size_t n) {
     static const std::array<std::string, kMaxRowsPerInsert + 1> texts = [] {
         std::array<std::string, kMaxRowsPerInsert + 1> t;
-        std::string one = "(?";
-        for (int i = 1; i < kColumns; ++i) one += ", ?";
-        one += ")";
         for (size_t k = 1; k <= kMaxRowsPerInsert; ++k) {
-            t[k] = kInsertUsage;
-            t[k].resize(t[k].rfind('('));  // the single row's placeholders
-            for (size_t r = 0; r < k; ++r) t[k] += (r ? ", " : "") + one;
+            t[k] = kInsertUsageHead;
+            for (size_t r = 0; r < k; ++r) t[k] += std::string(r ? ", " : "") + kRowPlaceholders;
         }
         return t;
     }();
@@ -88,28 +85,10 @@ private:
     bool done_ = false;
 };
 
-}  // namespace
-
-void insert_usage(Pool& pool, const usage::UsageEvent& e) {
-    pool.run([&](Connection& c) {
-        auto& ins = c.prepare(kInsertUsage);
-        bind_row(ins, 0, e);
-        const long tokens = e.prompt_tokens + e.completion_tokens;
-        // Only a new row adds to the day's tokens, so a replayed event never
-        // counts twice. Two autocommit statements, not a transaction: that
-        // saves three round trips per request, and a crash between them can
-        // only under-count one request's tokens toward tokens_per_day.
-        if (ins.executeUpdate() == 1 && tokens > 0) {
-            auto& add = c.prepare(kAddTokens);
-            add.setInt64(1, e.user_id);
-            add.setString(2, e.started_at);
-            add.setInt64(3, tokens);
-            add.executeUpdate();
-        }
-    });
-}
-
-bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events) {
+// All the events in one transaction: multi-row inserts and one token_days
+// upsert per user and day. False, having written nothing, when some event_id
+// was in already (which one is unknown here).
+bool insert_fresh_rows(Pool& pool, const std::vector<usage::UsageEvent>& events) {
     if (events.empty()) return true;
     return pool.run([&](Connection& c) {
         Transaction tx(c);
@@ -118,7 +97,6 @@ bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events
             auto& ins = c.prepare(insert_rows_sql(n));
             for (size_t r = 0; r < n; ++r) bind_row(ins, r, events[start + r]);
             // Fewer rows than sent: some event_id was in already (a replay).
-            // Which one is unknown here: roll back, the caller goes row by row.
             if (ins.executeUpdate() != static_cast<int>(n)) return false;
         }
         // One upsert per user and UTC day, not per event.
@@ -140,6 +118,32 @@ bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events
         tx.commit();
         return true;
     });
+}
+
+}  // namespace
+
+void insert_usage(Pool& pool, const usage::UsageEvent& e) {
+    pool.run([&](Connection& c) {
+        auto& ins = c.prepare(insert_rows_sql(1));
+        bind_row(ins, 0, e);
+        const long tokens = e.prompt_tokens + e.completion_tokens;
+        // Only a new row adds to the day's tokens, so a replayed event never
+        // counts twice. Two autocommit statements, not a transaction: that
+        // saves three round trips per request, and a crash between them can
+        // only under-count one request's tokens toward tokens_per_day.
+        if (ins.executeUpdate() == 1 && tokens > 0) {
+            auto& add = c.prepare(kAddTokens);
+            add.setInt64(1, e.user_id);
+            add.setString(2, e.started_at);
+            add.setInt64(3, tokens);
+            add.executeUpdate();
+        }
+    });
+}
+
+void insert_usage_rows(Pool& pool, const std::vector<usage::UsageEvent>& events) {
+    if (insert_fresh_rows(pool, events)) return;
+    for (const auto& e : events) insert_usage(pool, e);  // some event_id is in already: each row decides
 }
 
 std::vector<UsageRow> usage_by_model(Pool& pool, int64_t user_id, const std::string& since, const std::string& until) {

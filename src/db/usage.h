@@ -12,14 +12,14 @@ namespace llmapi::db {
 // new, adds its tokens to the user's day.
 void insert_usage(Pool& pool, const usage::UsageEvent& e);
 
-// Rows per multi-row INSERT in insert_usage_batch.
+// Rows per multi-row INSERT in insert_usage_rows.
 constexpr size_t kMaxRowsPerInsert = 32;
 
-// Inserts fresh events in one transaction: multi-row inserts and one
-// token_days upsert per user and day, so a burst costs one commit, not two
-// per row. Returns false, having written nothing, when some event_id was in
-// already (a replay): then insert_usage row by row decides which.
-bool insert_usage_batch(Pool& pool, const std::vector<usage::UsageEvent>& events);
+// Inserts the events, each once, with their tokens: fresh ones in one
+// transaction (multi-row inserts, one token_days upsert per user and day, so
+// a burst costs one commit, not two per row); when some event_id is in
+// already (a replay), row by row with insert_usage.
+void insert_usage_rows(Pool& pool, const std::vector<usage::UsageEvent>& events);
 
 struct UsageRow {
     std::string provider, model;

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
@@ -89,22 +90,22 @@ void UsageRecorder::record(UsageEvent e) {
 
 bool UsageRecorder::db_maybe_up() const { return std::chrono::steady_clock::now() >= db_down_until_; }
 
-void UsageRecorder::note_db_error(const sql::SQLException& ex) {
-    if (db::Pool::is_connection_error(ex)) db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-    else log_error("usage row not written (SQL error %d); spooled", ex.getErrorCode());
-}
-
-bool UsageRecorder::write_one(const UsageEvent& e) {
-    if (!db_maybe_up()) return false;
+UsageRecorder::DbResult UsageRecorder::attempt(const std::function<void()>& insert) {
+    if (!db_maybe_up()) return DbResult::Down;
     try {
-        db::insert_usage(pool_, e);
-        return true;
+        insert();
+        return DbResult::Written;
     } catch (const db::DbUnavailable&) {
-        db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
     } catch (const sql::SQLException& ex) {
-        note_db_error(ex);
+        if (!db::Pool::is_connection_error(ex)) {
+            log_error("usage rows not written (SQL error %d)", ex.getErrorCode());
+            return DbResult::Refused;
+        }
     }
-    return false;
+    // Rows go straight to the spool for a while rather than each waiting out
+    // a connect timeout.
+    db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
+    return DbResult::Down;
 }
 
 void UsageRecorder::write(const std::vector<UsageEvent>& batch, bool stopping) {
@@ -115,25 +116,15 @@ void UsageRecorder::write(const std::vector<UsageEvent>& batch, bool stopping) {
     auto keep = [&](const std::vector<UsageEvent>& rows) {
         if (!stopping) spool(rows);
     };
-    if (!db_maybe_up()) return keep(batch);
-    try {
-        if (db::insert_usage_batch(pool_, batch)) return;
-        // An event_id already in: row by row, the duplicate is skipped.
-    } catch (const db::DbUnavailable&) {
-        db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-        return keep(batch);
-    } catch (const sql::SQLException& ex) {
-        if (db::Pool::is_connection_error(ex)) {
-            db_down_until_ = std::chrono::steady_clock::now() + kReplayEvery;
-            return keep(batch);
-        }
-        // A row the database refuses: row by row, only that one is spooled.
-        log_error("usage batch of %zu rows not written (SQL error %d); writing row by row", batch.size(),
-                  ex.getErrorCode());
+    switch (attempt([&] { db::insert_usage_rows(pool_, batch); })) {
+        case DbResult::Written: return;
+        case DbResult::Down: return keep(batch);
+        case DbResult::Refused: break;
     }
+    // A row the database refuses: row by row, only that one is spooled.
     std::vector<UsageEvent> failed;
     for (const auto& e : batch)
-        if (!write_one(e)) failed.push_back(e);
+        if (attempt([&] { db::insert_usage(pool_, e); }) != DbResult::Written) failed.push_back(e);
     keep(failed);
 }
 
@@ -161,12 +152,9 @@ void UsageRecorder::spool(const std::vector<UsageEvent>& rows) {
 int UsageRecorder::replay_file(int fd) {
     int inserted = 0;
     std::vector<UsageEvent> batch;
-    // A batch holding a row that is in already (the database took it before
-    // the spool did) goes row by row.
     auto flush = [&] {
         if (batch.empty()) return;
-        if (!db::insert_usage_batch(pool_, batch))
-            for (const auto& e : batch) db::insert_usage(pool_, e);
+        db::insert_usage_rows(pool_, batch);
         inserted += static_cast<int>(batch.size());
         batch.clear();
     };

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,10 +40,12 @@ public:
     int replay_now();
 
 private:
+    enum class DbResult { Written, Down, Refused };
+    // Runs an insert; a lost database is Down (and skipped for a while), an
+    // SQL error on the rows themselves is Refused.
+    DbResult attempt(const std::function<void()>& insert);
     void write(const std::vector<UsageEvent>& batch, bool stopping);
-    bool write_one(const UsageEvent& e);  // false: not written (the caller spools it)
     bool db_maybe_up() const;
-    void note_db_error(const sql::SQLException& ex);
     void spool(const std::vector<UsageEvent>& rows);
     void run();
     bool spool_files_exist() const;
