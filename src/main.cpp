@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "providers/provider.h"
 #include "server/master.h"
 
 extern char** environ;
@@ -34,20 +35,24 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--check")) check_only = true;
         else if (!std::strcmp(argv[i], "--show")) show = true;
         else if (!std::strcmp(argv[i], "--providers")) list_providers = true;
-        else { usage(); return 2; }
+        else {
+            usage();
+            return 2;
+        }
     }
     llmapi::config::Config cfg;
     std::string error;
     // Listing settings needs no secret (scripts call these before making one).
-    if (!llmapi::config::load_config(config_path, environ, cfg, error, !(show || list_providers))) {
+    if (!llmapi::config::load_config(config_path, environ, cfg, error, !(show || list_providers)) ||
+        !(error = llmapi::providers::check_config(cfg.providers)).empty()) {
         std::fprintf(stderr, "llm-api-fcgi: %s\n", error.c_str());
         return 1;
     }
     if (show) {
         // For scripts/lib.sh, which renders nginx's config from these; no secrets here.
         const auto& s = cfg.server;
-        std::printf("port=%d\nworkers=%d\nthreads=%d\nmax_body_bytes=%ld\nsocket='%s'\n", s.port, s.workers,
-                    s.threads, s.max_body_bytes, s.socket.c_str());
+        std::printf("port=%d\nworkers=%d\nthreads=%d\nmax_body_bytes=%ld\nsocket='%s'\n", s.port, s.workers, s.threads,
+                    s.max_body_bytes, s.socket.c_str());
         return 0;
     }
     if (list_providers) {

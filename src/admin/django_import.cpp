@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "admin/cli.h"
+#include "auth/user_rules.h"
 #include "common/datetime.h"
-#include "admin/user_rules.h"
 #include "common/json.h"
 #include "db/user_admin.h"
 
@@ -74,7 +74,7 @@ std::optional<db::ImportedUser> to_user(const json_t* entry, std::string& why) {
         return std::nullopt;
     }
     u.username.assign(json_string_value(username), json_string_length(username));
-    if (auto problem = username_problem(u.username)) {
+    if (auto problem = auth::username_problem(u.username)) {
         why = *problem;
         return std::nullopt;
     }
@@ -91,7 +91,7 @@ std::optional<db::ImportedUser> to_user(const json_t* entry, std::string& why) {
             return std::nullopt;
         }
         u.email.assign(json_string_value(email), json_string_length(email));
-        if (auto problem = email_problem(u.email)) {
+        if (auto problem = auth::email_problem(u.email)) {
             why = *problem;
             return std::nullopt;
         }

@@ -22,12 +22,9 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"migrate", cmd_migrate},
-    {"create-user", cmd_create_user},
-    {"set-active", cmd_set_active},
-    {"set-limits", cmd_set_limits},
-    {"usage", cmd_usage},
-    {"import-django-users", cmd_import_django_users},
+    {"migrate", cmd_migrate},       {"create-user", cmd_create_user},
+    {"set-active", cmd_set_active}, {"set-limits", cmd_set_limits},
+    {"usage", cmd_usage},           {"import-django-users", cmd_import_django_users},
     {"prune", cmd_prune},
 };
 
@@ -66,9 +63,7 @@ constexpr const char* kUsage =
     "exit status: 0 done, 1 failed, 2 wrong command line\n";
 
 // Messages are ours, but may quote an argument: keep them on one line.
-void fail_line(const std::string& message) {
-    std::fprintf(stderr, "llm-api-admin: %s\n", one_line(message).c_str());
-}
+void fail_line(const std::string& message) { std::fprintf(stderr, "llm-api-admin: %s\n", one_line(message).c_str()); }
 
 bool is_help(const char* a) { return !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "help"); }
 

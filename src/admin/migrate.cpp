@@ -61,8 +61,9 @@ std::vector<MigrationFile> list_migrations(const std::string& dir) {
     }
     if (ec) throw CommandError("cannot list " + dir + ": " + ec.message());
     if (out.empty()) throw CommandError("no NNN_*.sql migrations in " + dir);
-    std::sort(out.begin(), out.end(),
-              [](const MigrationFile& a, const MigrationFile& b) { return std::tie(a.number, a.name) < std::tie(b.number, b.name); });
+    std::sort(out.begin(), out.end(), [](const MigrationFile& a, const MigrationFile& b) {
+        return std::tie(a.number, a.name) < std::tie(b.number, b.name);
+    });
     return out;
 }
 
@@ -74,8 +75,8 @@ std::vector<db::SqlStatement> split_statements(const std::string& text) {
     std::vector<db::SqlStatement> out;
     std::string stmt;
     int stmt_line = 0;
-    char quote = 0;       // inside '...', "..." or `...`
-    bool block = false;   // inside /* ... */
+    char quote = 0;      // inside '...', "..." or `...`
+    bool block = false;  // inside /* ... */
     std::istringstream in(text);
     std::string line;
     for (int lineno = 1; std::getline(in, line); ++lineno) {
@@ -152,8 +153,7 @@ bool is_permission_error(int code) {
         case 1143:  // ... on a column
         case 1227:  // needs a privilege (SUPER, ...)
             return true;
-        default:
-            return false;
+        default: return false;
     }
 }
 
@@ -175,14 +175,14 @@ int cmd_migrate(const std::vector<std::string>& argv, Runtime& rt) {
     } catch (const db::MigrationFailed& e) {
         std::string message = e.what();
         if (is_permission_error(e.error_code()))
-            message += ": migrate needs a database user allowed to run DDL (CREATE, ALTER, INDEX, DROP); "
-                       "set [database] user or LLMAPI_DATABASE_USER / LLMAPI_DATABASE_PASSWORD";
+            message +=
+                ": migrate needs a database user allowed to run DDL (CREATE, ALTER, INDEX, DROP); "
+                "set [database] user or LLMAPI_DATABASE_USER / LLMAPI_DATABASE_PASSWORD";
         throw CommandError(message);
     }
     if (applied == 0)
         std::printf("nothing to apply: all %zu migrations in %s are recorded\n", migrations.size(), dir.c_str());
-    else
-        std::printf("applied %d migration%s from %s\n", applied, applied == 1 ? "" : "s", dir.c_str());
+    else std::printf("applied %d migration%s from %s\n", applied, applied == 1 ? "" : "s", dir.c_str());
     return 0;
 }
 

@@ -25,7 +25,8 @@ size_t display_width(const std::string& s) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
         uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-        for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        for (int k = 1; k < len && i + k < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         i += len;
         if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F)) continue;
         const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
@@ -42,8 +43,8 @@ int64_t parse_time_option(const Args& args, const char* option) {
     const std::string text = *args.value(option);
     auto t = parse_iso8601(text);
     if (!t)
-        throw UsageError(std::string("usage: ") + option + " must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], not '" +
-                         text + "'");
+        throw UsageError(std::string("usage: ") + option +
+                         " must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], not '" + text + "'");
     return *t;
 }
 

@@ -4,8 +4,8 @@
 
 #include "admin/cli.h"
 #include "admin/password_input.h"
-#include "admin/user_rules.h"
 #include "auth/password.h"
+#include "auth/user_rules.h"
 #include "db/user_admin.h"
 #include "db/users.h"
 
@@ -39,9 +39,9 @@ std::string describe_limit(long value, long configured) {
 int cmd_create_user(const std::vector<std::string>& argv, Runtime& rt) {
     Args args("create-user", argv, {{"--email", true}, {"--password-stdin", false}}, 1, 1, "USERNAME");
     const std::string& username = args.positional(0);
-    if (auto why = username_problem(username)) throw UsageError("create-user: " + *why);
+    if (auto why = auth::username_problem(username)) throw UsageError("create-user: " + *why);
     const std::string email = args.value("--email").value_or("");
-    if (auto why = email_problem(email)) throw UsageError("create-user: " + *why);
+    if (auto why = auth::email_problem(email)) throw UsageError("create-user: " + *why);
 
     const auto& cfg = rt.config();
     db::Pool& pool = rt.pool();
@@ -49,7 +49,7 @@ int cmd_create_user(const std::vector<std::string>& argv, Runtime& rt) {
     if (db::find_user_by_username(pool, username)) throw CommandError("user '" + username + "' already exists");
 
     std::string password = read_new_password(args.has("--password-stdin"));
-    if (auto why = password_problem(password, cfg.auth.min_password_length)) throw CommandError(*why);
+    if (auto why = auth::password_problem(password, cfg.auth.min_password_length)) throw CommandError(*why);
     const std::string hash = auth::hash_password(password);
     if (db::create_user(pool, username, email, hash) == db::CreateUserResult::Duplicate)
         throw CommandError("user '" + username + "' already exists");

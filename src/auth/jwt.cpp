@@ -83,7 +83,8 @@ VerifyResult JwtService::verify(const std::string& token, TokenType expected, lo
     int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(secret_.data()),
                         static_cast<int>(secret_.size()));
     JwtPtr jwt(raw);
-    if (rc != 0 || !jwt || jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return fail(TokenStatus::Invalid, "Token is invalid");
+    if (rc != 0 || !jwt || jwt_get_alg(jwt.get()) != JWT_ALG_HS256)
+        return fail(TokenStatus::Invalid, "Token is invalid");
 
     std::unique_ptr<char, FreeDeleter> grants(jwt_get_grants_json(jwt.get(), nullptr));
     if (!grants) return fail(TokenStatus::Invalid, "Token is invalid");

@@ -18,18 +18,18 @@ namespace {
 // minutes or allocate gigabytes. Each limit is far above what Django or
 // argon2-cffi produce (Django 5.2: 1,000,000 PBKDF2 iterations; argon2
 // t=2, m=100 MiB, p=8) so legitimate hashes from newer versions still verify.
-constexpr size_t kMaxEncodedLen = 512;              // real hashes are < 150 chars
+constexpr size_t kMaxEncodedLen = 512;  // real hashes are < 150 chars
 constexpr uint32_t kMaxPbkdf2Iterations = 10'000'000;
 constexpr uint32_t kMaxArgon2MemoryKib = 1u << 20;  // 1 GiB
 constexpr uint32_t kMaxArgon2Time = 32;
-constexpr uint64_t kMaxArgon2Work = 1u << 22;       // t * m: 4 GiB of memory passes, ~20x default
+constexpr uint64_t kMaxArgon2Work = 1u << 22;  // t * m: 4 GiB of memory passes, ~20x default
 constexpr uint32_t kMaxArgon2Parallelism = 64;
 constexpr size_t kMaxArgon2SaltLen = 64;
 constexpr size_t kMaxArgon2HashLen = 64;
 
 constexpr size_t kPbkdf2KeyLen = 32;  // Django: dklen = digest size of SHA-256
 constexpr size_t kArgon2HashLen = 32;
-constexpr size_t kSaltChars = 22;     // Django: ceil(128 bits / log2(62))
+constexpr size_t kSaltChars = 22;  // Django: ceil(128 bits / log2(62))
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -116,8 +116,8 @@ bool strip_prefix(std::string_view& s, std::string_view prefix) {
 }
 
 bool argon2_params_ok(uint32_t t, uint32_t m, uint32_t p) {
-    return t >= 1 && t <= kMaxArgon2Time && m <= kMaxArgon2MemoryKib && p >= 1 &&
-           p <= kMaxArgon2Parallelism && m >= 8 * p &&  // libargon2: 8 KiB per lane
+    return t >= 1 && t <= kMaxArgon2Time && m <= kMaxArgon2MemoryKib && p >= 1 && p <= kMaxArgon2Parallelism &&
+           m >= 8 * p &&  // libargon2: 8 KiB per lane
            uint64_t{t} * m <= kMaxArgon2Work;
 }
 
@@ -145,9 +145,8 @@ bool verify_argon2(const std::string& password, std::string_view rest) {
     // Exactly "m=..,t=..,p=.." in this order, as libargon2 requires.
     std::vector<std::string_view> kv = split(f[i++], ',');
     uint32_t m = 0, t = 0, p = 0;
-    if (kv.size() != 3 || !strip_prefix(kv[0], "m=") || !strip_prefix(kv[1], "t=") ||
-        !strip_prefix(kv[2], "p=") || !parse_u32(kv[0], UINT32_MAX, m) ||
-        !parse_u32(kv[1], UINT32_MAX, t) || !parse_u32(kv[2], UINT32_MAX, p) ||
+    if (kv.size() != 3 || !strip_prefix(kv[0], "m=") || !strip_prefix(kv[1], "t=") || !strip_prefix(kv[2], "p=") ||
+        !parse_u32(kv[0], UINT32_MAX, m) || !parse_u32(kv[1], UINT32_MAX, t) || !parse_u32(kv[2], UINT32_MAX, p) ||
         !argon2_params_ok(t, m, p))
         return false;
 
@@ -159,9 +158,8 @@ bool verify_argon2(const std::string& password, std::string_view rest) {
         return false;
 
     SecretBytes actual(expected.size());
-    if (argon2_hash(t, m, p, password.data(), password.size(), salt.data(), salt.size(),
-                    actual.bytes.data(), actual.bytes.size(), nullptr, 0, type,
-                    version) != ARGON2_OK)
+    if (argon2_hash(t, m, p, password.data(), password.size(), salt.data(), salt.size(), actual.bytes.data(),
+                    actual.bytes.size(), nullptr, 0, type, version) != ARGON2_OK)
         return false;
     return CRYPTO_memcmp(actual.bytes.data(), expected.data(), expected.size()) == 0;
 }
@@ -172,20 +170,18 @@ bool verify_pbkdf2_sha256(const std::string& password, std::string_view rest) {
     std::vector<std::string_view> f = split(rest, '$');
     uint32_t iterations = 0;
     // Django asserts a non-empty salt without '$'; the hash is padded base64.
-    if (f.size() != 3 || !parse_u32(f[0], kMaxPbkdf2Iterations, iterations) ||
-        iterations == 0 || f[1].empty() || password.size() > INT_MAX)
+    if (f.size() != 3 || !parse_u32(f[0], kMaxPbkdf2Iterations, iterations) || iterations == 0 || f[1].empty() ||
+        password.size() > INT_MAX)
         return false;
 
     SecretBytes key(kPbkdf2KeyLen);
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                          reinterpret_cast<const unsigned char*>(f[1].data()),
-                          static_cast<int>(f[1].size()), static_cast<int>(iterations),
-                          EVP_sha256(), static_cast<int>(key.bytes.size()),
+                          reinterpret_cast<const unsigned char*>(f[1].data()), static_cast<int>(f[1].size()),
+                          static_cast<int>(iterations), EVP_sha256(), static_cast<int>(key.bytes.size()),
                           key.bytes.data()) != 1)
         return false;
     std::string actual = b64_encode(key.bytes.data(), key.bytes.size(), true);
-    bool ok = actual.size() == f[2].size() &&
-              CRYPTO_memcmp(actual.data(), f[2].data(), actual.size()) == 0;
+    bool ok = actual.size() == f[2].size() && CRYPTO_memcmp(actual.data(), f[2].data(), actual.size()) == 0;
     OPENSSL_cleanse(actual.data(), actual.size());
     return ok;
 }
@@ -193,8 +189,7 @@ bool verify_pbkdf2_sha256(const std::string& password, std::string_view rest) {
 // Django's get_random_string alphabet. Rejection sampling (drop bytes >= 248
 // = 4 * 62) keeps every character equally likely.
 std::string random_salt() {
-    static constexpr char kChars[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     constexpr unsigned kN = sizeof(kChars) - 1;
     std::string salt;
     while (salt.size() < kSaltChars) {
@@ -211,20 +206,19 @@ std::string random_salt() {
 std::string hash_password(const std::string& password, const Argon2Params& params) {
     const uint32_t t = params.time_cost, m = params.memory_kib, p = params.parallelism;
     // Never write a hash that verify_password would refuse to check.
-    if (!argon2_params_ok(t, m, p))
-        throw std::invalid_argument("hash_password: argon2 parameters out of range");
+    if (!argon2_params_ok(t, m, p)) throw std::invalid_argument("hash_password: argon2 parameters out of range");
 
     // Like Django, the salt's ASCII text (not raw random bytes) is the argon2 salt.
     const std::string salt = random_salt();
     SecretBytes hash(kArgon2HashLen);
-    int rc = argon2id_hash_raw(t, m, p, password.data(), password.size(), salt.data(),
-                               salt.size(), hash.bytes.data(), hash.bytes.size());
+    int rc = argon2id_hash_raw(t, m, p, password.data(), password.size(), salt.data(), salt.size(), hash.bytes.data(),
+                               hash.bytes.size());
     if (rc != ARGON2_OK) throw std::runtime_error(argon2_error_message(rc));
 
-    return "argon2$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" +
-           std::to_string(m) + ",t=" + std::to_string(t) + ",p=" + std::to_string(p) + "$" +
-           b64_encode(reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), false) +
-           "$" + b64_encode(hash.bytes.data(), hash.bytes.size(), false);
+    return "argon2$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" + std::to_string(m) +
+           ",t=" + std::to_string(t) + ",p=" + std::to_string(p) + "$" +
+           b64_encode(reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), false) + "$" +
+           b64_encode(hash.bytes.data(), hash.bytes.size(), false);
 }
 
 bool verify_password(const std::string& password, const std::string& encoded) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/semaphore.h"
+
 namespace llmapi::auth {
 
 struct Argon2Params {  // Django 4/5 Argon2PasswordHasher defaults
@@ -31,5 +33,30 @@ bool verify_password(const std::string& password, const std::string& encoded);
 // login timing does not reveal whether the username exists (Django does the
 // same). Never throws.
 void burn_password_time(const std::string& password);
+
+// The hashing a worker does for logins and signups, behind its own gate:
+// argon2 at Django's cost takes ~100 MiB and both cores, so a burst of
+// logins waits here instead of exhausting memory.
+class PasswordHasher {
+public:
+    explicit PasswordHasher(int max_concurrent, Argon2Params params = {}) : gate_(max_concurrent), params_(params) {}
+
+    std::string hash(const std::string& password) {
+        SemaphoreGuard g(gate_);
+        return hash_password(password, params_);
+    }
+    bool verify(const std::string& password, const std::string& encoded) {
+        SemaphoreGuard g(gate_);
+        return verify_password(password, encoded);
+    }
+    void burn_time(const std::string& password) {
+        SemaphoreGuard g(gate_);
+        burn_password_time(password);
+    }
+
+private:
+    Semaphore gate_;
+    const Argon2Params params_;
+};
 
 }  // namespace llmapi::auth

@@ -40,8 +40,8 @@ constexpr CodeRange kWordRanges[] = {
 bool is_word_char(uint32_t cp) {
     if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
     const auto* end = std::end(kWordRanges);
-    const auto* it = std::upper_bound(std::begin(kWordRanges), end, cp,
-                                      [](uint32_t v, const CodeRange& r) { return v < r.first; });
+    const auto* it =
+        std::upper_bound(std::begin(kWordRanges), end, cp, [](uint32_t v, const CodeRange& r) { return v < r.first; });
     return it != std::begin(kWordRanges) && cp <= (it - 1)->last;
 }
 
@@ -72,7 +72,7 @@ bool valid_label(const std::string& l, bool tld) {
 }
 
 bool valid_domain(const std::string& d) {
-    if (d == "localhost") return true;  // Django's allowlist
+    if (d == "localhost") return true;                                     // Django's allowlist
     if (d.size() > 2 && d.front() == '[' && d.back() == ']') return true;  // literal address, loosely
     std::vector<std::string> labels;
     size_t pos = 0;

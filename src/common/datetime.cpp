@@ -109,6 +109,14 @@ std::string sql_datetime(int64_t unix_us) {
 
 std::string iso_utc(int64_t unix_us) { return format(unix_us, "%Y-%m-%dT%H:%M:%SZ"); }
 
+std::string iso_utc_ms(int64_t unix_us) {
+    int64_t frac = unix_us % kMicros;
+    if (frac < 0) frac += kMicros;
+    char milli[8];
+    std::snprintf(milli, sizeof milli, ".%03lldZ", static_cast<long long>(frac / 1000));
+    return format(unix_us, "%Y-%m-%dT%H:%M:%S") + milli;
+}
+
 int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

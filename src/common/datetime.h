@@ -18,6 +18,8 @@ std::optional<int64_t> parse_iso8601(const std::string& text);
 std::string sql_datetime(int64_t unix_us);
 // "YYYY-MM-DDTHH:MM:SSZ" (seconds), for people.
 std::string iso_utc(int64_t unix_us);
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" (milliseconds), for log lines.
+std::string iso_utc_ms(int64_t unix_us);
 
 int64_t now_us();
 

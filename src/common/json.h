@@ -12,8 +12,6 @@ struct JsonDeleter {
 // Owns one reference.
 using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
 
-inline JsonPtr json_take(json_t* j) { return JsonPtr(j); }
-
 // Compact, UTF-8 (not ASCII-escaped), insertion order kept: what DRF's JSONRenderer writes.
 inline std::string json_to_string(const json_t* j) {
     char* s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);

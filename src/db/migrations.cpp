@@ -54,9 +54,8 @@ public:
         ps.setInt(1, kLockWaitS);
         ResultPtr rs(ps.executeQuery());
         if (!rs->next() || rs->isNull(1) || rs->getInt(1) != 1)
-            throw MigrationFailed("another migrate is running (lock not free after " + std::to_string(kLockWaitS) +
-                                      " s)",
-                                  0);
+            throw MigrationFailed(
+                "another migrate is running (lock not free after " + std::to_string(kLockWaitS) + " s)", 0);
     }
     ~MigrationLock() {
         try {

@@ -28,8 +28,7 @@ bool Pool::is_connection_error(const sql::SQLException& e) {
         case 2055:  // lost connection (system error)
         case 4031:  // disconnected by the server (idle timeout)
             return true;
-        default:
-            return false;
+        default: return false;
     }
 }
 

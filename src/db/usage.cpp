@@ -11,13 +11,28 @@ namespace llmapi::db {
 
 namespace {
 
-// The insert without its rows; insert_rows_sql() adds n rows of placeholders.
-constexpr const char* kInsertUsageHead =
-    "INSERT IGNORE INTO usage_events (event_id, user_id, provider, model_requested, model_answered, prompt_tokens, "
-    "completion_tokens, reasoning_tokens, status, upstream_ms, streamed, client_disconnected, estimated, started_at) "
-    "VALUES ";
-constexpr const char* kRowPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr int kColumns = 14;  // the columns above; bind_row() binds them in this order
+// "INSERT IGNORE INTO usage_events (<columns>) VALUES " and one row's
+// "(?, …, ?)", from for_each_column; and the number of columns.
+struct InsertParts {
+    std::string head, row;
+    unsigned columns = 0;
+};
+const InsertParts& insert_parts() {
+    static const InsertParts parts = [] {
+        InsertParts p;
+        UsageEvent e;
+        std::string names;
+        for_each_column(e, [&](const char* name, const auto&) {
+            names += std::string(p.columns ? ", " : "") + name;
+            p.row += p.columns ? ", ?" : "(?";
+            ++p.columns;
+        });
+        p.head = "INSERT IGNORE INTO usage_events (" + names + ") VALUES ";
+        p.row += ")";
+        return p;
+    }();
+    return parts;
+}
 constexpr const char* kAddTokens =
     "INSERT INTO token_days (user_id, day, tokens) VALUES (?, DATE(?), ?) "
     "ON DUPLICATE KEY UPDATE tokens = tokens + VALUES(tokens)";
@@ -32,9 +47,10 @@ constexpr const char* kUsageByModel =
 const char* insert_rows_sql(size_t n) {
     static const std::array<std::string, kMaxRowsPerInsert + 1> texts = [] {
         std::array<std::string, kMaxRowsPerInsert + 1> t;
+        const InsertParts& p = insert_parts();
         for (size_t k = 1; k <= kMaxRowsPerInsert; ++k) {
-            t[k] = kInsertUsageHead;
-            for (size_t r = 0; r < k; ++r) t[k] += std::string(r ? ", " : "") + kRowPlaceholders;
+            t[k] = p.head;
+            for (size_t r = 0; r < k; ++r) t[k] += (r ? ", " : "") + p.row;
         }
         return t;
     }();
@@ -42,22 +58,14 @@ const char* insert_rows_sql(size_t n) {
 }
 
 // Binds event e as row `row` (0-based) of a multi-row insert.
-void bind_row(sql::PreparedStatement& ins, size_t row, const usage::UsageEvent& e) {
-    const unsigned o = static_cast<unsigned>(row * kColumns);
-    ins.setString(o + 1, e.event_id);
-    ins.setInt64(o + 2, e.user_id);
-    ins.setString(o + 3, e.provider);
-    ins.setString(o + 4, e.model_requested);
-    ins.setString(o + 5, e.model_answered);
-    ins.setInt64(o + 6, e.prompt_tokens);
-    ins.setInt64(o + 7, e.completion_tokens);
-    ins.setInt64(o + 8, e.reasoning_tokens);
-    ins.setInt(o + 9, e.status);
-    ins.setInt64(o + 10, e.upstream_ms);
-    ins.setBoolean(o + 11, e.streamed);
-    ins.setBoolean(o + 12, e.client_disconnected);
-    ins.setBoolean(o + 13, e.estimated);
-    ins.setString(o + 14, e.started_at);
+void bind(sql::PreparedStatement& ps, unsigned i, const std::string& v) { ps.setString(i, v); }
+void bind(sql::PreparedStatement& ps, unsigned i, bool v) { ps.setBoolean(i, v); }
+void bind(sql::PreparedStatement& ps, unsigned i, int v) { ps.setInt(i, v); }
+void bind(sql::PreparedStatement& ps, unsigned i, long v) { ps.setInt64(i, v); }
+
+void bind_row(sql::PreparedStatement& ins, size_t row, const UsageEvent& e) {
+    unsigned i = static_cast<unsigned>(row * insert_parts().columns);
+    for_each_column(e, [&](const char*, const auto& v) { bind(ins, ++i, v); });
 }
 
 // autocommit off for a scope; rolled back unless commit() was reached, and
@@ -88,7 +96,7 @@ private:
 // All the events in one transaction: multi-row inserts and one token_days
 // upsert per user and day. False, having written nothing, when some event_id
 // was in already (which one is unknown here).
-bool insert_fresh_rows(Pool& pool, const std::vector<usage::UsageEvent>& events) {
+bool insert_fresh_rows(Pool& pool, const std::vector<UsageEvent>& events) {
     if (events.empty()) return true;
     return pool.run([&](Connection& c) {
         Transaction tx(c);
@@ -122,7 +130,7 @@ bool insert_fresh_rows(Pool& pool, const std::vector<usage::UsageEvent>& events)
 
 }  // namespace
 
-void insert_usage(Pool& pool, const usage::UsageEvent& e) {
+void insert_usage(Pool& pool, const UsageEvent& e) {
     pool.run([&](Connection& c) {
         auto& ins = c.prepare(insert_rows_sql(1));
         bind_row(ins, 0, e);
@@ -141,7 +149,7 @@ void insert_usage(Pool& pool, const usage::UsageEvent& e) {
     });
 }
 
-void insert_usage_rows(Pool& pool, const std::vector<usage::UsageEvent>& events) {
+void insert_usage_rows(Pool& pool, const std::vector<UsageEvent>& events) {
     if (insert_fresh_rows(pool, events)) return;
     for (const auto& e : events) insert_usage(pool, e);  // some event_id is in already: each row decides
 }

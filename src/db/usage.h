@@ -1,16 +1,55 @@
 // The usage_events and token_days tables.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "db/pool.h"
-#include "usage/event.h"
 
 namespace llmapi::db {
 
+// One request's row of usage_events (usage/event.h names it UsageEvent).
+struct UsageEvent {
+    std::string event_id;  // uuid4 hex: makes replays exactly-once
+    int64_t user_id = 0;
+    std::string provider;
+    std::string model_requested;
+    std::string model_answered;
+    long prompt_tokens = 0;
+    long completion_tokens = 0;
+    long reasoning_tokens = 0;
+    int status = 0;
+    long upstream_ms = 0;
+    bool streamed = false;
+    bool client_disconnected = false;
+    bool estimated = false;  // the provider reported no usage; we counted
+    std::string started_at;  // "YYYY-MM-DD HH:MM:SS.ffffff", UTC
+};
+
+// The columns of usage_events, once: calls f(name, member) for each, in the
+// table's order. The INSERT, its binding and the spool's JSON lines all
+// follow this list, so a new column is added here only.
+template <class Event, class F>
+void for_each_column(Event& e, F&& f) {
+    f("event_id", e.event_id);
+    f("user_id", e.user_id);
+    f("provider", e.provider);
+    f("model_requested", e.model_requested);
+    f("model_answered", e.model_answered);
+    f("prompt_tokens", e.prompt_tokens);
+    f("completion_tokens", e.completion_tokens);
+    f("reasoning_tokens", e.reasoning_tokens);
+    f("status", e.status);
+    f("upstream_ms", e.upstream_ms);
+    f("streamed", e.streamed);
+    f("client_disconnected", e.client_disconnected);
+    f("estimated", e.estimated);
+    f("started_at", e.started_at);
+}
+
 // Inserts the event once (a replayed event_id is ignored) and, when it was
 // new, adds its tokens to the user's day.
-void insert_usage(Pool& pool, const usage::UsageEvent& e);
+void insert_usage(Pool& pool, const UsageEvent& e);
 
 // Rows per multi-row INSERT in insert_usage_rows.
 constexpr size_t kMaxRowsPerInsert = 32;
@@ -19,7 +58,7 @@ constexpr size_t kMaxRowsPerInsert = 32;
 // transaction (multi-row inserts, one token_days upsert per user and day, so
 // a burst costs one commit, not two per row); when some event_id is in
 // already (a replay), row by row with insert_usage.
-void insert_usage_rows(Pool& pool, const std::vector<usage::UsageEvent>& events);
+void insert_usage_rows(Pool& pool, const std::vector<UsageEvent>& events);
 
 struct UsageRow {
     std::string provider, model;

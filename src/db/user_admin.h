@@ -18,7 +18,7 @@ void set_user_tokens_per_day(Pool& pool, int64_t id, long quota);
 struct ImportedUser {
     std::string username;
     std::string email;
-    std::string password;     // Django's encoded hash, verbatim
+    std::string password;  // Django's encoded hash, verbatim
     bool is_active = true;
     std::string date_joined;  // "YYYY-MM-DD HH:MM:SS.ffffff" UTC
     std::optional<std::string> last_login;

@@ -14,7 +14,7 @@ struct User {
     std::string email;
     std::string password;  // encoded hash
     bool is_active = false;
-    std::string date_joined;  // ISO 8601, UTC, as DRF renders it
+    std::string date_joined;        // ISO 8601, UTC, as DRF renders it
     long requests_per_minute = -1;  // per-user override of [limits]; -1 = the default
     long tokens_per_day = -1;
 };

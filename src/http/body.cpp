@@ -24,8 +24,8 @@ JsonPtr parse_json_text(const std::string& body) {
     JsonPtr j(json_loadb(body.data(), body.size(), JSON_DECODE_ANY, &err));
     if (!j)
         throw detail_error(400, "JSON parse error - " + std::string(err.text) + ": line " + std::to_string(err.line) +
-                                    " column " + std::to_string(err.column) + " (char " +
-                                    std::to_string(err.position) + ")");
+                                    " column " + std::to_string(err.column) + " (char " + std::to_string(err.position) +
+                                    ")");
     if (json_depth(j.get(), kMaxJsonDepth + 1) > kMaxJsonDepth)
         throw detail_error(400, "JSON parse error - nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return j;
@@ -99,8 +99,10 @@ void require_object(const json_t* data) {
     if (json_is_object(data)) return;
     JsonPtr errs(json_object());
     JsonPtr list(json_array());
-    json_array_append_new(list.get(), json_string((std::string("Invalid data. Expected a dictionary, but got ") +
-                                                   python_type_name(data) + ".").c_str()));
+    json_array_append_new(
+        list.get(),
+        json_string(
+            (std::string("Invalid data. Expected a dictionary, but got ") + python_type_name(data) + ".").c_str()));
     json_object_set(errs.get(), "non_field_errors", list.get());
     throw HttpError(400, std::move(errs));
 }

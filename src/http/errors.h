@@ -1,5 +1,5 @@
 // Expected failures that end a request with a given status and JSON body.
-// Thrown by handlers and helpers; turned into a Response in one place (app.cpp).
+// Thrown by handlers and helpers; turned into a Response in one place (api/app.cpp).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -29,6 +29,21 @@ private:
 };
 
 // DRF's {"detail": "..."} error.
-inline HttpError detail_error(int status, const std::string& detail) { return HttpError(status, json_obj1("detail", detail)); }
+inline HttpError detail_error(int status, const std::string& detail) {
+    return HttpError(status, json_obj1("detail", detail));
+}
+
+// A 401 with WWW-Authenticate: Bearer realm="api", as every 401 must carry.
+inline HttpError unauthorized(JsonPtr body) {
+    HttpError e(401, std::move(body));
+    e.header("WWW-Authenticate", "Bearer realm=\"api\"");
+    return e;
+}
+// {"detail": ..., "code": ...} (simplejwt's shape).
+inline HttpError unauthorized(const std::string& detail, const char* code) {
+    JsonPtr body = json_obj1("detail", detail);
+    if (code) json_object_set_new(body.get(), "code", json_string(code));
+    return unauthorized(std::move(body));
+}
 
 }  // namespace llmapi::http

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 
 #include "http/errors.h"
 
@@ -11,14 +11,11 @@ namespace llmapi::http {
 
 void FieldErrors::add(const std::string& field, const std::string& message) {
     for (auto& [f, msgs] : errors_)
-        if (f == field) { msgs.push_back(message); return; }
+        if (f == field) {
+            msgs.push_back(message);
+            return;
+        }
     errors_.push_back({field, {message}});
-}
-
-bool FieldErrors::has(const std::string& field) const {
-    for (const auto& e : errors_)
-        if (e.first == field) return true;
-    return false;
 }
 
 void FieldErrors::throw_if_any() const {
@@ -64,7 +61,7 @@ size_t space_at(const std::string& s, size_t i) {
     if (a == 0xC2 && (c(i + 1) == 0x85 || c(i + 1) == 0xA0)) return 2;
     if (a == 0xE1 && c(i + 1) == 0x9A && c(i + 2) == 0x80) return 3;  // U+1680
     if (a == 0xE2 && c(i + 1) == 0x80 && (c(i + 2) <= 0x8A || c(i + 2) == 0xA8 || c(i + 2) == 0xA9 || c(i + 2) == 0xAF))
-        return 3;  // U+2000..200A, U+2028, U+2029, U+202F
+        return 3;                                                     // U+2000..200A, U+2028, U+2029, U+202F
     if (a == 0xE2 && c(i + 1) == 0x81 && c(i + 2) == 0x9F) return 3;  // U+205F
     if (a == 0xE3 && c(i + 1) == 0x80 && c(i + 2) == 0x80) return 3;  // U+3000
     return 0;

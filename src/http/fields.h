@@ -12,7 +12,6 @@ namespace llmapi::http {
 class FieldErrors {
 public:
     void add(const std::string& field, const std::string& message);
-    bool has(const std::string& field) const;
     bool empty() const { return errors_.empty(); }
     // Throws HttpError 400 {"field":["message", ...], ...} when any error was added.
     void throw_if_any() const;
@@ -24,8 +23,8 @@ private:
 struct CharFieldRules {
     bool required = true;
     bool allow_blank = false;
-    bool trim = true;      // DRF's trim_whitespace
-    size_t max_length = 0; // in characters (code points); 0 = none
+    bool trim = true;       // DRF's trim_whitespace
+    size_t max_length = 0;  // in characters (code points); 0 = none
 };
 
 // DRF CharField: strings, and numbers converted to text; anything else is

@@ -5,14 +5,12 @@
 namespace llmapi::http {
 
 struct Request {
-    std::string method;        // upper case; HEAD is routed as GET
-    std::string path;          // decoded path, no query string
-    std::string query;         // raw query string
+    std::string method;  // upper case; HEAD is routed as GET
+    std::string path;    // decoded path, no query string
+    std::string query;   // raw query string
     std::string content_type;
-    std::string authorization; // raw Authorization header
-    std::string accept;
-    std::string remote_addr;
-    std::string request_id;    // X-Request-Id as the client sent it (if well-formed) or made up
+    std::string authorization;  // raw Authorization header
+    std::string request_id;     // X-Request-Id as the client sent it (if well-formed) or made up
     std::string body;
     bool body_too_large = false;  // more than [server] max_body_bytes arrived
 };

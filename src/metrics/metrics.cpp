@@ -40,7 +40,10 @@ std::string escape(const std::string& v) {
     std::string out;
     for (char c : v) {
         if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
         out += c;
     }
     return out;
@@ -111,39 +114,45 @@ std::string Metrics::render() const {
     std::string out;
     if (!s_) return out;
     char num[64];
-    out += "# HELP llm_api_requests_total HTTP requests by route, status and provider.\n"
-           "# TYPE llm_api_requests_total counter\n";
+    out +=
+        "# HELP llm_api_requests_total HTTP requests by route, status and provider.\n"
+        "# TYPE llm_api_requests_total counter\n";
     for (const Counter& c : s_->requests) {
         if (c.state.load(std::memory_order_acquire) != 2) continue;
         out += "llm_api_requests_total{" + labels(c.key, {"route", "status", "provider"}) + "} " +
                std::to_string(c.value.load()) + "\n";
     }
-    out += "# HELP llm_api_upstream_seconds Time of each call to a provider (one attempt).\n"
-           "# TYPE llm_api_upstream_seconds histogram\n";
+    out +=
+        "# HELP llm_api_upstream_seconds Time of each call to a provider (one attempt).\n"
+        "# TYPE llm_api_upstream_seconds histogram\n";
     for (const Histogram& h : s_->upstream) {
         if (h.state.load(std::memory_order_acquire) != 2) continue;
         const std::string p = "provider=\"" + escape(h.key) + "\"";
         for (int i = 0; i < kHistogramBuckets; ++i) {
             std::snprintf(num, sizeof num, "%g", kBucketBounds[i]);
-            out += "llm_api_upstream_seconds_bucket{" + p + ",le=\"" + num + "\"} " + std::to_string(h.buckets[i].load()) + "\n";
+            out += "llm_api_upstream_seconds_bucket{" + p + ",le=\"" + num + "\"} " +
+                   std::to_string(h.buckets[i].load()) + "\n";
         }
         out += "llm_api_upstream_seconds_bucket{" + p + ",le=\"+Inf\"} " + std::to_string(h.count.load()) + "\n";
         std::snprintf(num, sizeof num, "%.6f", static_cast<double>(h.sum_us.load()) / 1e6);
         out += "llm_api_upstream_seconds_sum{" + p + "} " + num + "\n";
         out += "llm_api_upstream_seconds_count{" + p + "} " + std::to_string(h.count.load()) + "\n";
     }
-    out += "# HELP llm_api_tokens_total Tokens by provider and kind (prompt, completion).\n"
-           "# TYPE llm_api_tokens_total counter\n";
+    out +=
+        "# HELP llm_api_tokens_total Tokens by provider and kind (prompt, completion).\n"
+        "# TYPE llm_api_tokens_total counter\n";
     for (const Counter& c : s_->tokens) {
         if (c.state.load(std::memory_order_acquire) != 2) continue;
-        out += "llm_api_tokens_total{" + labels(c.key, {"provider", "kind"}) + "} " + std::to_string(c.value.load()) + "\n";
+        out += "llm_api_tokens_total{" + labels(c.key, {"provider", "kind"}) + "} " + std::to_string(c.value.load()) +
+               "\n";
     }
     out += "# HELP llm_api_active_streams Streamed responses in progress.\n# TYPE llm_api_active_streams gauge\n";
     int64_t streams = 0;
     for (const auto& g : s_->active_streams) streams += g.load(std::memory_order_relaxed);
     out += "llm_api_active_streams " + std::to_string(streams) + "\n";
-    out += "# HELP llm_api_worker_restarts_total Worker processes replaced after dying.\n"
-           "# TYPE llm_api_worker_restarts_total counter\n";
+    out +=
+        "# HELP llm_api_worker_restarts_total Worker processes replaced after dying.\n"
+        "# TYPE llm_api_worker_restarts_total counter\n";
     out += "llm_api_worker_restarts_total " + std::to_string(s_->worker_restarts.load()) + "\n";
     return out;
 }

@@ -12,8 +12,7 @@
 namespace llmapi::metrics {
 
 constexpr int kHistogramBuckets = 12;
-constexpr double kBucketBounds[kHistogramBuckets] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                     0.5,   1,    2.5,   5,    10,  30};
+constexpr double kBucketBounds[kHistogramBuckets] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
 struct Counter {
     std::atomic<uint32_t> state;  // 0 free, 1 being claimed, 2 ready

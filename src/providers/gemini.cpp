@@ -44,7 +44,9 @@ public:
         std::string token;
         for (int page = 0; page < kMaxModelPages; ++page) {
             JsonPtr body;
-            if ((err = fetch_json(http, request("GET", "/models?pageSize=1000" + (token.empty() ? "" : "&pageToken=" + token)), body)))
+            if ((err = fetch_json(
+                     http, request("GET", "/models?pageSize=1000" + (token.empty() ? "" : "&pageToken=" + token)),
+                     body)))
                 return {};
             size_t i;
             json_t* m;
@@ -67,11 +69,9 @@ public:
         JsonPtr body = gemini::to_gemini_request(call.body, terr);
         if (!body) return client_error(terr.message, terr.param);
 
-        upstream::HttpRequest req =
-            request("POST", "/models/" + model + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
-        req.headers.push_back("Content-Type: application/json");
-        if (!call.request_id.empty()) req.headers.push_back("X-Request-Id: " + call.request_id);
-        req.body = json_to_string(body.get());
+        const upstream::HttpRequest req =
+            post_json("/models/" + model + (call.stream ? ":streamGenerateContent?alt=sse" : ":generateContent"),
+                      body.get(), call.request_id);
         const std::string id = "chatcmpl-" + uuid4_hex();
         const long created = static_cast<long>(std::time(nullptr));
         return call.stream ? stream(http, req, model, id, created, sink) : whole(http, req, model, id, created, sink);
@@ -88,15 +88,7 @@ private:
         return false;
     }
 
-    upstream::HttpRequest request(const char* method, const std::string& path) const {
-        upstream::HttpRequest req;
-        req.method = method;
-        req.url = cfg_.base_url + path;
-        req.limits = limits();
-        req.headers.push_back("x-goog-api-key: " + cfg_.api_key);
-        for (auto& h : extra_headers()) req.headers.push_back(h);
-        return req;
-    }
+    std::string auth_header() const override { return "x-goog-api-key: " + cfg_.api_key; }
 
     UpstreamError whole(upstream::HttpClient& http, const upstream::HttpRequest& req, const std::string& model,
                         const std::string& id, long created, ChatSink& sink) {
@@ -132,6 +124,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Provider> make_gemini(const config::ProviderConfig& cfg) { return std::make_unique<GeminiProvider>(cfg); }
+std::unique_ptr<Provider> make_gemini(const config::ProviderConfig& cfg) {
+    return std::make_unique<GeminiProvider>(cfg);
+}
 
 }  // namespace llmapi::providers

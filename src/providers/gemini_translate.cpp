@@ -30,9 +30,7 @@ bool fail(TranslateError& err, std::string param, std::string message) {
     return false;
 }
 
-std::string message_param(size_t i, const char* field) {
-    return "messages[" + std::to_string(i) + "]." + field;
-}
+std::string message_param(size_t i, const char* field) { return "messages[" + std::to_string(i) + "]." + field; }
 
 const char* string_member(const json_t* obj, const char* key) {
     return json_string_value(json_object_get(obj, key));  // NULL when absent or not a string
@@ -144,8 +142,7 @@ bool translate_messages(const json_t* body, json_t* out, TranslateError& err) {
     }
     // Gemini requires contents; a system prompt alone has no Gemini form.
     if (json_array_size(conv.contents.get()) == 0)
-        return fail(err, "messages",
-                    "'messages' must include a user or assistant message with non-empty content.");
+        return fail(err, "messages", "'messages' must include a user or assistant message with non-empty content.");
     json_object_set_new(out, "contents", conv.contents.release());
     if (json_array_size(conv.system_parts.get()) > 0) {
         JsonPtr instruction(json_object());
@@ -183,9 +180,9 @@ bool copy_scalar(const json_t* body, const ScalarField& f, json_t* cfg, Translat
     if (is_absent(v)) return true;
     const bool integer = f.kind == Kind::Integer;
     if (integer ? !json_is_integer(v) : !json_is_number(v))
-        return fail(err, f.openai,
-                    std::string("Invalid type for '") + f.openai + "': expected " +
-                        (integer ? "an integer." : "a number."));
+        return fail(
+            err, f.openai,
+            std::string("Invalid type for '") + f.openai + "': expected " + (integer ? "an integer." : "a number."));
     json_object_set_new(cfg, f.gemini, json_deep_copy(v));
     return true;
 }
@@ -232,17 +229,16 @@ bool translate_response_format(const json_t* body, json_t* cfg, TranslateError& 
     const json_t* rf = json_object_get(body, "response_format");
     if (is_absent(rf)) return true;
     const char* type = string_member(rf, "type");
-    if (!type)
-        return fail(err, "response_format", "'response_format' must be an object with a string 'type'.");
+    if (!type) return fail(err, "response_format", "'response_format' must be an object with a string 'type'.");
     if (!std::strcmp(type, "text")) return true;  // Gemini's default
     if (!std::strcmp(type, "json_object")) {
         json_object_set_new(cfg, "responseMimeType", json_string("application/json"));
         return true;
     }
     if (!std::strcmp(type, "json_schema")) return translate_json_schema(rf, cfg, err);
-    return fail(err, "response_format.type",
-                std::string("Invalid value: '") + type +
-                    "'. Supported values are: 'text', 'json_object' and 'json_schema'.");
+    return fail(
+        err, "response_format.type",
+        std::string("Invalid value: '") + type + "'. Supported values are: 'text', 'json_object' and 'json_schema'.");
 }
 
 // Everything not named here (user, logit_bias, tools, stream_options, logprobs...)
@@ -343,8 +339,7 @@ JsonPtr emit(StreamState& st, size_t index, const std::string& text, const char*
     JsonPtr delta(json_object());
     const bool first = !st.role_sent[index];
     if (first) json_object_set_new(delta.get(), "role", json_string("assistant"));
-    if (first || !text.empty())
-        json_object_set_new(delta.get(), "content", json_stringn(text.data(), text.size()));
+    if (first || !text.empty()) json_object_set_new(delta.get(), "content", json_stringn(text.data(), text.size()));
     st.role_sent[index] = true;
     if (finish) st.finish_sent[index] = true;
     return chunk(st, index, std::move(delta), finish);
@@ -420,8 +415,8 @@ JsonPtr to_openai_usage(const json_t* usage_metadata) {
     return usage;
 }
 
-JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& model,
-                             const std::string& id, long created) {
+JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& model, const std::string& id,
+                             long created) {
     JsonPtr out = envelope("chat.completion", id, created, model);
     JsonPtr choices(json_array());
     const json_t* candidates = json_object_get(gemini_response, "candidates");

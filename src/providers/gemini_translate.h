@@ -38,8 +38,8 @@ const char* finish_reason(const char* gemini_reason);
 JsonPtr to_openai_usage(const json_t* usage_metadata);
 
 // A whole GenerateContentResponse -> chat.completion.
-JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& model,
-                             const std::string& id, long created);
+JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& model, const std::string& id,
+                             long created);
 
 // What a stream needs to remember between frames.
 struct StreamState {

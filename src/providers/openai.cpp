@@ -47,22 +47,13 @@ public:
             }
             json_object_set_new(opts, "include_usage", json_true());
         }
-        upstream::HttpRequest req = request("POST", "/chat/completions");
-        req.headers.push_back("Content-Type: application/json");
-        if (!call.request_id.empty()) req.headers.push_back("X-Request-Id: " + call.request_id);
-        req.body = json_to_string(body.get());
+        const upstream::HttpRequest req = post_json("/chat/completions", body.get(), call.request_id);
         return call.stream ? stream(http, req, sink) : whole(http, req, sink);
     }
 
 private:
-    upstream::HttpRequest request(const char* method, const char* path) const {
-        upstream::HttpRequest req;
-        req.method = method;
-        req.url = cfg_.base_url + path;
-        req.limits = limits();
-        if (!cfg_.api_key.empty()) req.headers.push_back("Authorization: Bearer " + cfg_.api_key);
-        for (auto& h : extra_headers()) req.headers.push_back(h);
-        return req;
+    std::string auth_header() const override {
+        return cfg_.api_key.empty() ? "" : "Authorization: Bearer " + cfg_.api_key;
     }
 
     UpstreamError whole(upstream::HttpClient& http, const upstream::HttpRequest& req, ChatSink& sink) {
@@ -80,8 +71,8 @@ private:
             [&](const json_t* chunk, UpstreamError& err) {
                 size_t i;
                 json_t* choice;
-                json_array_foreach(json_object_get(chunk, "choices"), i, choice)
-                    finished = finished || json_is_string(json_object_get(choice, "finish_reason"));
+                json_array_foreach(json_object_get(chunk, "choices"), i, choice) finished =
+                    finished || json_is_string(json_object_get(choice, "finish_reason"));
                 if (sink.chunk(chunk)) return true;
                 err.kind = UpstreamError::Cancelled;
                 return false;
@@ -96,6 +87,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Provider> make_openai(const config::ProviderConfig& cfg) { return std::make_unique<OpenAiProvider>(cfg); }
+std::unique_ptr<Provider> make_openai(const config::ProviderConfig& cfg) {
+    return std::make_unique<OpenAiProvider>(cfg);
+}
 
 }  // namespace llmapi::providers

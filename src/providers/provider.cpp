@@ -6,44 +6,68 @@
 
 namespace llmapi::providers {
 
-upstream::Limits Provider::limits() const {
-    upstream::Limits l;
-    l.connect_timeout_s = cfg_.connect_timeout_s;
-    l.timeout_s = cfg_.timeout_s;
-    l.idle_timeout_s = cfg_.idle_timeout_s;
-    l.max_response_bytes = static_cast<size_t>(cfg_.max_response_bytes);
-    return l;
-}
-
-std::string Provider::redact(std::string text) const {
-    if (cfg_.api_key.size() < 4) return text;
-    for (size_t pos; (pos = text.find(cfg_.api_key)) != std::string::npos;) text.replace(pos, cfg_.api_key.size(), "***");
-    return text;
-}
-
-std::vector<std::string> Provider::extra_headers() const {
-    std::vector<std::string> out;
+upstream::HttpRequest Provider::request(const char* method, const std::string& path) const {
+    upstream::HttpRequest req;
+    req.method = method;
+    req.url = cfg_.base_url + path;
+    req.limits.connect_timeout_s = cfg_.connect_timeout_s;
+    req.limits.timeout_s = cfg_.timeout_s;
+    req.limits.idle_timeout_s = cfg_.idle_timeout_s;
+    req.limits.max_response_bytes = static_cast<size_t>(cfg_.max_response_bytes);
+    if (std::string auth = auth_header(); !auth.empty()) req.headers.push_back(std::move(auth));
+    // Extra headers from config: `headers = A: x | B: y`.
     size_t pos = 0;
     while (pos < cfg_.headers.size()) {
         size_t bar = cfg_.headers.find('|', pos);
         if (bar == std::string::npos) bar = cfg_.headers.size();
         std::string h = cfg_.headers.substr(pos, bar - pos);
         const size_t b = h.find_first_not_of(' '), e = h.find_last_not_of(' ');
-        if (b != std::string::npos && h.find(':') != std::string::npos) out.push_back(h.substr(b, e - b + 1));
+        if (b != std::string::npos && h.find(':') != std::string::npos) req.headers.push_back(h.substr(b, e - b + 1));
         pos = bar + 1;
     }
-    return out;
+    return req;
+}
+
+upstream::HttpRequest Provider::post_json(const std::string& path, const json_t* body,
+                                          const std::string& request_id) const {
+    upstream::HttpRequest req = request("POST", path);
+    req.headers.push_back("Content-Type: application/json");
+    if (!request_id.empty()) req.headers.push_back("X-Request-Id: " + request_id);
+    req.body = json_to_string(body);
+    return req;
+}
+
+std::string Provider::redact(std::string text) const {
+    if (cfg_.api_key.size() < 4) return text;
+    for (size_t pos; (pos = text.find(cfg_.api_key)) != std::string::npos;)
+        text.replace(pos, cfg_.api_key.size(), "***");
+    return text;
 }
 
 UpstreamError transport_error(const upstream::HttpResult& r) {
     UpstreamError e;
     switch (r.outcome) {
         case upstream::Outcome::Ok: return e;
-        case upstream::Outcome::ConnectError: e.kind = UpstreamError::Connect; e.message = "could not connect to the provider"; break;
-        case upstream::Outcome::Timeout: e.kind = UpstreamError::Timeout; e.message = "the provider did not answer in time"; break;
-        case upstream::Outcome::Reset: e.kind = UpstreamError::Reset; e.message = "the connection to the provider broke"; break;
-        case upstream::Outcome::TooLarge: e.kind = UpstreamError::TooLarge; e.message = "the provider's response was too large"; break;
-        case upstream::Outcome::Cancelled: e.kind = UpstreamError::Cancelled; e.message = "cancelled: the client went away"; break;
+        case upstream::Outcome::ConnectError:
+            e.kind = UpstreamError::Connect;
+            e.message = "could not connect to the provider";
+            break;
+        case upstream::Outcome::Timeout:
+            e.kind = UpstreamError::Timeout;
+            e.message = "the provider did not answer in time";
+            break;
+        case upstream::Outcome::Reset:
+            e.kind = UpstreamError::Reset;
+            e.message = "the connection to the provider broke";
+            break;
+        case upstream::Outcome::TooLarge:
+            e.kind = UpstreamError::TooLarge;
+            e.message = "the provider's response was too large";
+            break;
+        case upstream::Outcome::Cancelled:
+            e.kind = UpstreamError::Cancelled;
+            e.message = "cancelled: the client went away";
+            break;
     }
     return e;
 }
@@ -83,7 +107,8 @@ UpstreamError Provider::stream_frames(upstream::HttpClient& http, const upstream
         }
         if (const json_t* err = json_object_get(frame.get(), "error")) {
             const json_t* m = json_object_get(err, "message");
-            mid_stream = bad_response(json_is_string(m) ? redact(json_string_value(m)) : "the provider reported an error");
+            mid_stream =
+                bad_response(json_is_string(m) ? redact(json_string_value(m)) : "the provider reported an error");
             return false;
         }
         return on_frame(frame.get(), mid_stream);

@@ -12,12 +12,12 @@
 
 namespace llmapi::providers {
 
-// A failed call to a provider, as a value (mapped to HTTP in chat/dispatch.cpp).
+// A failed call to a provider, as a value (mapped to HTTP in relay/upstream_errors.cpp).
 struct UpstreamError {
     enum Kind { None, Connect, Timeout, Reset, Status, BadResponse, TooLarge, Cancelled };
     Kind kind = None;
-    long status = 0;          // the provider's HTTP status, for Status
-    std::string message;      // the provider's own message (our key redacted)
+    long status = 0;      // the provider's HTTP status, for Status
+    std::string message;  // the provider's own message (our key redacted)
     std::string type, param, code;
     long retry_after_s = -1;  // from Retry-After, -1 if none
 
@@ -61,13 +61,17 @@ public:
     bool configured() const { return !cfg_.api_key.empty() || cfg_.auth == "none"; }
 
 protected:
-    upstream::Limits limits() const;
+    // The header carrying our key ("Authorization: Bearer …", "x-goog-api-key: …"), or "" for none.
+    virtual std::string auth_header() const = 0;
+    // A request to base_url + path, bounded by the section's limits, with the
+    // key and the configured extra headers.
+    upstream::HttpRequest request(const char* method, const std::string& path) const;
+    // The same for a POST of a JSON body, sent upstream with the client's X-Request-Id.
+    upstream::HttpRequest post_json(const std::string& path, const json_t* body, const std::string& request_id) const;
     // The provider's error body → UpstreamError (message, type, param, code), key redacted.
     UpstreamError error_from(const upstream::HttpResult& r) const;
     // Replaces our API key wherever it appears in text from the provider.
     std::string redact(std::string text) const;
-    // The extra "Name: value" headers from config (`headers = A: x | B: y`).
-    std::vector<std::string> extra_headers() const;
 
     // Performs `req` and parses a 2xx body as a JSON object into `out` (the
     // text itself into *raw, if given); `sink` (if any) is polled so a client
@@ -95,5 +99,9 @@ UpstreamError bad_response(const std::string& message);
 using Factory = std::unique_ptr<Provider> (*)(const config::ProviderConfig&);
 Factory find_factory(const std::string& kind);
 std::vector<std::string> known_kinds();
+// The providers' part of validating a configuration (config/ knows no
+// kinds): "" when every section names a known kind, else one line naming
+// the section, in config's format.
+std::string check_config(const config::ProvidersConfig& cfg);
 
 }  // namespace llmapi::providers

@@ -4,12 +4,20 @@
 
 namespace llmapi::providers {
 
-ProviderSet::ProviderSet(const config::ProvidersConfig& cfg) : default_(cfg.default_provider) {
-    for (const auto& p : cfg.providers) {
-        Factory f = find_factory(p.kind);  // config validation has checked the kind
-        if (!f) continue;
-        by_name_[p.name] = f(p);
-        names_.push_back(p.name);
+std::vector<std::unique_ptr<Provider>> ProviderSet::from_registry(const config::ProvidersConfig& cfg) {
+    std::vector<std::unique_ptr<Provider>> out;
+    for (const auto& p : cfg.providers)
+        if (Factory f = find_factory(p.kind)) out.push_back(f(p));  // check_config has refused unknown kinds
+    return out;
+}
+
+ProviderSet::ProviderSet(const config::ProvidersConfig& cfg) : ProviderSet(from_registry(cfg), cfg.default_provider) {}
+
+ProviderSet::ProviderSet(std::vector<std::unique_ptr<Provider>> providers, std::string default_name)
+    : default_(std::move(default_name)) {
+    for (auto& p : providers) {
+        names_.push_back(p->name());
+        by_name_[p->name()] = std::move(p);
     }
     // "gemini/gemini-2.0-flash, inhouse/llama3" → (provider, model) pairs.
     for (const auto& [name, provider] : by_name_) {
@@ -47,19 +55,32 @@ Provider* ProviderSet::find(const std::string& name) const {
     return it == by_name_.end() ? nullptr : it->second.get();
 }
 
-std::vector<std::string> ModelCache::get(Provider& p, upstream::HttpClient& http, UpstreamError& err) {
-    const auto now = std::chrono::steady_clock::now();
-    {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = entries_.find(p.name());
-        if (it != entries_.end() && it->second.expires > now) return it->second.models;
+Resolution ProviderSet::resolve(const std::string& query_provider, const std::string& model) const {
+    Resolution r;
+    std::string name = query_provider;
+    r.target.model = model;
+    const size_t slash = model.find('/');
+    if (slash != std::string::npos) {
+        // "gemini/gemini-2.0-flash": the prefix names the provider when it is one
+        // of ours (and is dropped); "models/x" stays for Gemini to strip.
+        const std::string prefix = model.substr(0, slash);
+        if (find(prefix) && (name.empty() || name == prefix)) {
+            name = prefix;
+            r.target.model = model.substr(slash + 1);
+        }
     }
-    std::vector<std::string> models = p.list_models(http, err);
-    if (!err && ttl_.count() > 0) {
-        std::lock_guard<std::mutex> lock(mu_);
-        entries_[p.name()] = Entry{now + ttl_, models};
+    if (name.empty()) name = default_;
+    r.target.provider = find(name);
+    if (!r.target.provider) {
+        std::string known;
+        for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
+        r.error = Resolution::UnknownProvider;
+        r.message = "Unknown provider '" + name + "'. Available providers: " + known + ".";
+    } else if (!r.target.provider->configured()) {
+        r.error = Resolution::NotConfigured;
+        r.message = "Provider '" + name + "' is not configured: set its api_key (or auth = none).";
     }
-    return models;
+    return r;
 }
 
 }  // namespace llmapi::providers

@@ -1,10 +1,8 @@
 // The configured provider instances, by name, built once per worker from the
-// [provider.NAME] sections; plus a per-process cache of their model lists.
+// [provider.NAME] sections, and the choice of one for a request.
 #pragma once
-#include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -12,11 +10,29 @@
 
 namespace llmapi::providers {
 
+// A provider and the model id it receives (no "provider/" prefix).
+struct Target {
+    Provider* provider = nullptr;
+    std::string model;
+};
+
+// resolve()'s answer: a target, or why there is none (as a value; the API
+// layer maps UnknownProvider to 400 and NotConfigured to 503).
+struct Resolution {
+    enum Error { None, UnknownProvider, NotConfigured } error = None;
+    Target target;
+    std::string message;
+};
+
 class ProviderSet {
 public:
+    // Instances made by the registry from the [provider.NAME] sections.
     explicit ProviderSet(const config::ProvidersConfig& cfg);
+    // Given instances (tests compose fakes this way); `default_name` answers
+    // requests that name no provider.
+    ProviderSet(std::vector<std::unique_ptr<Provider>> providers, std::string default_name);
 
-    Provider* find(const std::string& name) const;  // nullptr if unknown
+    Provider* find(const std::string& name) const;                    // nullptr if unknown
     const std::vector<std::string>& names() const { return names_; }  // in config order
     const std::string& default_name() const { return default_; }
     // The provider's `fallback` list, parsed once at start-up: (provider, model)
@@ -24,29 +40,16 @@ public:
     // left out (and logged then).
     const std::vector<std::pair<Provider*, std::string>>& fallbacks(const std::string& name) const;
 
+    // From ?provider= (`query_provider`), else a "provider/" prefix on the
+    // model (dropped), else the default provider.
+    Resolution resolve(const std::string& query_provider, const std::string& model) const;
+
 private:
+    static std::vector<std::unique_ptr<Provider>> from_registry(const config::ProvidersConfig& cfg);
     std::map<std::string, std::unique_ptr<Provider>> by_name_;
     std::vector<std::string> names_;
     std::map<std::string, std::vector<std::pair<Provider*, std::string>>> fallbacks_;
     std::string default_;
-};
-
-// Model lists fetched from providers, kept for models_cache_s. Each worker
-// process has its own; a miss costs one upstream call.
-class ModelCache {
-public:
-    explicit ModelCache(int ttl_s) : ttl_(ttl_s) {}
-    // The cached list, or fetches it (outside the lock) with `http`.
-    std::vector<std::string> get(Provider& p, upstream::HttpClient& http, UpstreamError& err);
-
-private:
-    struct Entry {
-        std::chrono::steady_clock::time_point expires;
-        std::vector<std::string> models;
-    };
-    const std::chrono::seconds ttl_;
-    std::mutex mu_;
-    std::map<std::string, Entry> entries_;
 };
 
 }  // namespace llmapi::providers

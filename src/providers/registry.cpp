@@ -29,4 +29,14 @@ std::vector<std::string> known_kinds() {
     return out;
 }
 
+std::string check_config(const config::ProvidersConfig& cfg) {
+    for (const auto& p : cfg.providers) {
+        if (find_factory(p.kind)) continue;
+        std::string kinds;
+        for (const auto& k : known_kinds()) kinds += (kinds.empty() ? "" : " or ") + k;
+        return "config: [provider." + p.name + "] kind must be " + kinds + ", got '" + p.kind + "'";
+    }
+    return "";
+}
+
 }  // namespace llmapi::providers

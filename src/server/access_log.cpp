@@ -1,49 +1,37 @@
 #include "server/access_log.h"
 
 #include <fcntl.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 
+#include "common/datetime.h"
 #include "common/json.h"
 #include "common/log.h"
 
 namespace llmapi::server {
 
-AccessLog::AccessLog(const std::string& path) : fd_(STDERR_FILENO), owned_(false) {
+AccessLog::AccessLog(const std::string& path) : fd_(STDERR_FILENO) {
     if (path.empty() || path == "-") return;
     const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
         log_error("cannot open access log %s; logging to stderr", path.c_str());
         return;
     }
+    file_.reset(fd);
     fd_ = fd;
-    owned_ = true;
 }
 
-AccessLog::~AccessLog() {
-    if (owned_) close(fd_);
-}
-
-void AccessLog::write(const http::Request& req, const app::RequestInfo& info, int status, size_t bytes,
+void AccessLog::write(const http::Request& req, const api::RequestInfo& info, int status, size_t bytes,
                       double duration_ms) {
-    timeval tv;
-    gettimeofday(&tv, nullptr);
-    tm t;
-    gmtime_r(&tv.tv_sec, &t);
-    char ts[40], stamp[64];
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(stamp, sizeof stamp, "%s.%03ldZ", ts, static_cast<long>(tv.tv_usec / 1000));
-
     JsonPtr line(json_object());
-    json_object_set_new(line.get(), "time", json_string(stamp));
+    json_object_set_new(line.get(), "time", json_string(iso_utc_ms(now_us()).c_str()));
     json_object_set_new(line.get(), "request_id", json_string(req.request_id.c_str()));
     json_object_set_new(line.get(), "user_id", info.user_id ? json_integer(info.user_id) : json_null());
     json_object_set_new(line.get(), "method", json_string(req.method.c_str()));
     json_object_set_new(line.get(), "route", json_string(info.route.c_str()));
-    json_object_set_new(line.get(), "provider", info.provider.empty() ? json_null() : json_string(info.provider.c_str()));
+    json_object_set_new(line.get(), "provider",
+                        info.provider.empty() ? json_null() : json_string(info.provider.c_str()));
     // The model comes from the client: jansson refuses invalid UTF-8, so fall back to null.
     json_t* model = info.model.empty() ? json_null() : json_stringn(info.model.data(), info.model.size());
     json_object_set_new(line.get(), "model", model ? model : json_null());

@@ -5,7 +5,8 @@
 #pragma once
 #include <string>
 
-#include "app/request_info.h"
+#include "api/request_info.h"
+#include "common/fd.h"
 #include "http/request.h"
 
 namespace llmapi::server {
@@ -14,15 +15,14 @@ class AccessLog {
 public:
     // "" or "-": standard error; otherwise a file, appended to.
     explicit AccessLog(const std::string& path);
-    ~AccessLog();
     AccessLog(const AccessLog&) = delete;
     AccessLog& operator=(const AccessLog&) = delete;
 
-    void write(const http::Request& req, const app::RequestInfo& info, int status, size_t bytes, double duration_ms);
+    void write(const http::Request& req, const api::RequestInfo& info, int status, size_t bytes, double duration_ms);
 
 private:
+    Fd file_;  // the log file, if not stderr
     int fd_;
-    bool owned_;
 };
 
 }  // namespace llmapi::server

@@ -18,7 +18,9 @@
 #include <map>
 #include <vector>
 
+#include "common/fd.h"
 #include "common/log.h"
+#include "providers/provider.h"
 #include "server/worker.h"
 
 extern char** environ;
@@ -29,21 +31,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int open_listen_socket(const std::string& path, int backlog) {
+Fd open_listen_socket(const std::string& path, int backlog) {
     sockaddr_un addr{};
     if (path.size() >= sizeof addr.sun_path) {
         log_error("socket path too long: %s", path.c_str());
-        return -1;
+        return Fd();
     }
     unlink(path.c_str());  // a stale socket from a previous run
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
+    Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return fd;
     addr.sun_family = AF_UNIX;
     std::strcpy(addr.sun_path, path.c_str());
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, backlog) != 0) {
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd.get(), backlog) != 0) {
         log_error("cannot listen on %s: %s", path.c_str(), std::strerror(errno));
-        close(fd);
-        return -1;
+        return Fd();
     }
     // nginx's workers run as another user ('nobody' when started as root).
     chmod(path.c_str(), 0666);
@@ -141,9 +142,9 @@ private:
             ++restarts_;
             metrics::Metrics(metrics_).worker_restarted();
             if (WIFSIGNALED(status))
-                log_warn("worker %d killed by signal %d; replacing it (%ld restarts)", pid, WTERMSIG(status), restarts_);
-            else
-                log_warn("worker %d exited with %d; replacing it (%ld restarts)", pid, WEXITSTATUS(status), restarts_);
+                log_warn("worker %d killed by signal %d; replacing it (%ld restarts)", pid, WTERMSIG(status),
+                         restarts_);
+            else log_warn("worker %d exited with %d; replacing it (%ld restarts)", pid, WEXITSTATUS(status), restarts_);
             if (!quick) next_spawn_ = Clock::now();
         }
     }
@@ -151,7 +152,8 @@ private:
     void reload() {
         config::Config fresh;
         std::string error;
-        if (!config::load_config(config_path_, environ, fresh, error)) {
+        if (!config::load_config(config_path_, environ, fresh, error) ||
+            !(error = providers::check_config(fresh.providers)).empty()) {
             log_error("SIGHUP: %s; keeping the running configuration", error.c_str());
             return;
         }
@@ -210,15 +212,15 @@ void raise_fd_limit(const config::Config& cfg) {
 
 int run_master(const std::string& config_path, config::Config cfg, const std::string& pid_file) {
     raise_fd_limit(cfg);
-    int fd = open_listen_socket(cfg.server.socket, cfg.server.listen_backlog);
-    if (fd < 0) return 1;
+    Fd fd = open_listen_socket(cfg.server.socket, cfg.server.listen_backlog);
+    if (!fd.valid()) return 1;
     // The workers inherit the listening socket across fork (not exec).
-    fcntl(fd, F_SETFD, 0);
+    fcntl(fd.get(), F_SETFD, 0);
     if (!pid_file.empty()) std::ofstream(pid_file) << getpid() << "\n";
     const std::string socket_path = cfg.server.socket;
-    Master m(config_path, std::move(cfg), fd);
+    Master m(config_path, std::move(cfg), fd.get());
     const int rc = m.run();
-    close(fd);
+    fd.reset();
     unlink(socket_path.c_str());
     if (!pid_file.empty()) unlink(pid_file.c_str());
     return rc;

@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "app/app.h"
+#include "api/app.h"
 #include "common/log.h"
-#include "http/fcgi_io.h"
 #include "server/access_log.h"
+#include "server/fcgi_io.h"
 #include "upstream/http_client.h"
 
 namespace llmapi::server {
@@ -28,7 +28,7 @@ namespace {
 extern "C" void on_wake(int) {}
 
 struct ThreadArgs {
-    app::App* app;
+    api::App* app;
     AccessLog* access_log;
     sql::mysql::MySQL_Driver* driver;
     int listen_fd;
@@ -49,13 +49,13 @@ void serve(ThreadArgs a) {
             continue;  // EINTR or a connection that went away
         }
         const auto t0 = std::chrono::steady_clock::now();
-        const http::Request request = http::read_request(req, a.max_body);
-        http::FcgiStreamOut out(req, request.request_id);
-        app::RequestInfo info;
+        const http::Request request = read_request(req, a.max_body);
+        FcgiStreamOut out(req, request.request_id);
+        api::RequestInfo info;
         http::Response resp = a.app->handle(request, http, out, info);
         if (!resp.sent) {
             resp.header("X-Request-Id", request.request_id);
-            http::write_response(req, resp);
+            write_response(req, resp);
         }
         FCGX_Finish_r(&req);
         const size_t bytes = resp.sent ? out.bytes() : resp.body.size();
@@ -101,7 +101,7 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     }
     // get_driver_instance() isn't thread-safe: once, before the threads.
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-    app::App app(cfg, driver, shared_metrics, metrics_slot);
+    api::App app(cfg, driver, shared_metrics, metrics_slot);
     AccessLog access_log(cfg.server.access_log);
 
     std::atomic<bool> stopping{false};
@@ -109,7 +109,8 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     std::vector<std::thread> threads;
     threads.reserve(cfg.server.threads);
     for (int i = 0; i < cfg.server.threads; ++i)
-        threads.emplace_back(serve, ThreadArgs{&app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
+        threads.emplace_back(
+            serve, ThreadArgs{&app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
     log_info("worker ready: %d threads", cfg.server.threads);
 
     for (;;) {

@@ -112,10 +112,8 @@ Outcome classify(CURLcode rc, const Transfer& t, CURL* c) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
         case CURLE_COULDNT_CONNECT:
-        case CURLE_SSL_CONNECT_ERROR:
-            return Outcome::ConnectError;
-        default:
-            return Outcome::Reset;  // recv/send errors, partial file, got nothing
+        case CURLE_SSL_CONNECT_ERROR: return Outcome::ConnectError;
+        default: return Outcome::Reset;  // recv/send errors, partial file, got nothing
     }
 }
 
@@ -169,7 +167,6 @@ HttpResult HttpClient::perform(const HttpRequest& req, const BodySink& sink, con
     const CURLcode rc = curl_easy_perform(c);
     result.outcome = classify(rc, t, c);
     result.status = t.status;
-    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &result.seconds);
     return result;
 }
 

@@ -42,7 +42,6 @@ struct HttpResult {
     long status = 0;
     std::string body;         // the whole body, unless streamed to a sink
     std::string retry_after;  // the Retry-After header, if any
-    double seconds = 0;       // total time of the transfer
 };
 
 // Receives a 2xx response's body as it arrives; return false to cancel.

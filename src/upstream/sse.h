@@ -26,19 +26,15 @@ public:
     // final frame of an upstream that closed without the blank line.
     bool finish(const EventFn& on_event);
 
-    // Bytes held for the incomplete line and the undispatched event: what a
-    // max-size guard must bound (an upstream could send data lines forever).
-    size_t buffered() const { return line_.size() + data_.size(); }
-
 private:
     bool end_line(const EventFn& on_event);
     void take_field(std::string line);
     bool dispatch(const EventFn& on_event);
 
-    std::string line_;         // the current line, without its line end
-    std::string data_;         // the event's data buffer, each line followed by "\n"
-    bool after_cr_ = false;    // the last byte fed was CR: a LF next is the same line end
-    bool first_line_ = true;   // a BOM may start the stream
+    std::string line_;        // the current line, without its line end
+    std::string data_;        // the event's data buffer, each line followed by "\n"
+    bool after_cr_ = false;   // the last byte fed was CR: a LF next is the same line end
+    bool first_line_ = true;  // a BOM may start the stream
     bool stopped_ = false;
 };
 

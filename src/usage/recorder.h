@@ -21,6 +21,7 @@
 
 #include "db/pool.h"
 #include "usage/event.h"
+#include "usage/spool.h"
 
 namespace llmapi::usage {
 
@@ -46,14 +47,10 @@ private:
     DbResult attempt(const std::function<void()>& insert);
     void write(const std::vector<UsageEvent>& batch, bool stopping);
     bool db_maybe_up() const;
-    void spool(const std::vector<UsageEvent>& rows);
     void run();
-    bool spool_files_exist() const;
-    int replay_file(int fd);  // one locked spool file, read in blocks; throws when the database fails
 
     db::Pool& pool_;
-    const std::string dir_;
-    const std::string own_file_;
+    Spool spool_;  // written by request threads (queue full) and the writer; replayed by the writer
     const std::chrono::milliseconds flush_;
     std::mutex mu_;
     std::condition_variable cv_;
@@ -63,7 +60,6 @@ private:
     // After a failed write, rows go straight to the spool for a while rather
     // than each waiting out a connect timeout (writer thread only).
     std::chrono::steady_clock::time_point db_down_until_{};
-    unsigned replays_ = 0;  // names own spool files moved aside (writer thread only)
     std::thread writer_;
 };
 

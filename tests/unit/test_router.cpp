@@ -6,11 +6,11 @@
 #include "http/body.h"
 #include "http/errors.h"
 #include "http/request.h"
-#include "http/router.h"
+#include "api/router.h"
 
 using llmapi::JsonPtr;
 using llmapi::json_to_string;
-using llmapi::http::canonical_path;
+using llmapi::api::canonical_path;
 using llmapi::http::HttpError;
 using llmapi::http::json_depth;
 using llmapi::http::parse_body;
@@ -20,8 +20,8 @@ using llmapi::http::require_object;
 
 namespace {
 
-using TestRouter = llmapi::http::Router<std::string>;
-using TestMatch = llmapi::http::Match<std::string>;
+using TestRouter = llmapi::api::Router<std::string, bool>;
+using TestMatch = llmapi::api::Match<std::string, bool>;
 
 TestRouter make_router() {
     TestRouter r;
@@ -110,11 +110,11 @@ public:
             const TestMatch m = r.match("POST", p);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(p, TestMatch::Found, m.kind);
             CPPUNIT_ASSERT_EQUAL(std::string("signup"), m.route->handler);
-            CPPUNIT_ASSERT(!m.route->auth);
+            CPPUNIT_ASSERT(!m.route->policy);
         }
         const TestMatch models = r.match("GET", "/api/supported-models");
         CPPUNIT_ASSERT_EQUAL(TestMatch::Found, models.kind);
-        CPPUNIT_ASSERT(models.route->auth);
+        CPPUNIT_ASSERT(models.route->policy);
         CPPUNIT_ASSERT_EQUAL(std::string("root"), r.match("GET", "").route->handler);
     }
 

@@ -186,8 +186,6 @@ public:
         errors.add("username", "A user with that username already exists.");
         errors.add("password", "This password is too short.");
         CPPUNIT_ASSERT(!errors.empty());
-        CPPUNIT_ASSERT(errors.has("username"));
-        CPPUNIT_ASSERT(!errors.has("email"));
         CPPUNIT_ASSERT_EQUAL(std::string("{\"password\":[\"This field is required.\",\"This password is too short.\"],"
                                          "\"username\":[\"A user with that username already exists.\"]}"),
                              error_body(errors));

@@ -1,0 +1,135 @@
+#include "api/app.h"
+
+#include <ctime>
+
+#include "common/log.h"
+#include "http/errors.h"
+#include "http/openai_error.h"
+
+namespace llmapi::api {
+
+App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics, int metrics_slot)
+    : services_(cfg, driver, shared_metrics, metrics_slot), routes_(make_routes()) {}
+
+namespace {
+
+// simplejwt's 401 bodies for each way the Bearer check fails.
+http::HttpError auth_error(const auth::AuthFailure& f) {
+    using K = auth::AuthFailure;
+    switch (f.kind) {
+        case K::NotProvided:
+            return http::unauthorized(json_obj1("detail", "Authentication credentials were not provided."));
+        case K::BadHeader:
+            return http::unauthorized("Authorization header must contain two space-delimited values",
+                                      "bad_authorization_header");
+        case K::InvalidToken: {
+            JsonPtr body(json_object());
+            json_object_set_new(body.get(), "detail", json_string("Given token not valid for any token type"));
+            json_object_set_new(body.get(), "code", json_string("token_not_valid"));
+            json_t* m = json_object();
+            json_object_set_new(m, "token_class", json_string("AccessToken"));
+            json_object_set_new(m, "token_type", json_string("access"));
+            json_object_set_new(m, "message", json_string(f.message.c_str()));
+            json_t* messages = json_array();
+            json_array_append_new(messages, m);
+            json_object_set_new(body.get(), "messages", messages);
+            return http::unauthorized(std::move(body));
+        }
+        case K::NoUserId:
+            return http::unauthorized("Token contained no recognizable user identification", "token_not_valid");
+        case K::UserNotFound: return http::unauthorized("User not found", "user_not_found");
+        case K::UserInactive: break;
+    }
+    return http::unauthorized("User is inactive", "user_inactive");
+}
+
+// A 429 from the limits: OpenAI's rate_limit_error, or DRF's throttle detail.
+http::HttpError too_many(const limits::Refusal& r, ErrorStyle style) {
+    const long retry_after = r.retry_after_s < 1 ? 1 : r.retry_after_s;
+    http::HttpError e = style == ErrorStyle::OpenAI
+                            ? http::openai_error(429, r.message, "rate_limit_error", "", r.code)
+                            : http::detail_error(429, "Request was throttled. Expected available in " +
+                                                          std::to_string(retry_after) + " seconds.");
+    e.header("Retry-After", std::to_string(retry_after));
+    return e;
+}
+
+http::Response server_error(int status, ErrorStyle style) {
+    const bool unavailable = status == 503;
+    if (style == ErrorStyle::OpenAI) {
+        JsonPtr body = unavailable ? http::openai_error_body("The database is unreachable; try again later.",
+                                                             "service_unavailable", "", "service_unavailable")
+                                   : http::openai_error_body("The server had an error while processing your request.",
+                                                             "server_error");
+        return http::Response::json(status, body.get());
+    }
+    return http::Response::json_text(status, unavailable
+                                                 ? R"({"detail":"Service temporarily unavailable, try again later."})"
+                                                 : R"({"detail":"A server error occurred."})");
+}
+
+}  // namespace
+
+http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                             RequestInfo& info, ErrorStyle& style) {
+    const auto m = routes_.match(req.method, req.path);
+    using M = RouteTable::MatchT;
+    if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
+    info.route = canonical_path(req.path);
+    const RoutePolicy& policy = m.path_route->policy;
+    style = policy.errors;
+    if (req.method == "OPTIONS") {
+        return http::Response::json_text(
+                   200,
+                   R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})")
+            .header("Allow", m.allow);
+    }
+    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr)), &http, &out, &info};
+    // DRF authenticates before it looks for the method's handler: a protected
+    // path answers 401 before 405.
+    if (policy.credentials == Credentials::AccessToken) {
+        auth::AuthResult a = services_.authenticator.bearer(req.authorization, ctx.now);
+        if (!a.user) throw auth_error(a.failure);
+        ctx.user = std::move(a.user);
+        info.user_id = ctx.user->id;
+    }
+    if (m.kind == M::MethodNotAllowed)
+        throw http::detail_error(405, "Method \"" + req.method + "\" not allowed.").header("Allow", m.allow);
+    if (req.body_too_large)
+        throw http::detail_error(413, "Request body is too large (limit " +
+                                          std::to_string(services_.cfg.server.max_body_bytes) + " bytes).");
+    if (ctx.user && m.route->policy.limit != RateLimit::None) {
+        if (auto refused = services_.limits.count_request(*ctx.user, ctx.now)) throw too_many(*refused, style);
+        if (m.route->policy.limit == RateLimit::RequestsAndTokens)
+            if (auto refused = services_.limits.check_token_quota(*ctx.user, ctx.now)) throw too_many(*refused, style);
+    }
+    return m.route->handler(ctx);
+}
+
+http::Response App::handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
+                           RequestInfo& info) {
+    ErrorStyle style = ErrorStyle::Drf;  // until a route is matched
+    try {
+        return dispatch(req, http, out, info, style);
+    } catch (const http::HttpError& e) {
+        if (out.started()) return http::Response::already_sent();  // too late for a status
+        http::Response r = http::Response::json_text(e.status(), e.body());
+        for (const auto& h : e.headers()) r.header(h.first, h.second);
+        return r;
+    } catch (const db::DbUnavailable& e) {
+        log_warn("database unavailable: %s", e.what());
+        if (out.started()) return http::Response::already_sent();
+        return server_error(503, style);
+    } catch (const sql::SQLException& e) {
+        // The message may contain SQL: it goes to the log, never to the client.
+        log_error("SQL error %d on %s %s: %s", e.getErrorCode(), req.method.c_str(), req.path.c_str(), e.what());
+        if (out.started()) return http::Response::already_sent();
+        return server_error(500, style);
+    } catch (const std::exception& e) {
+        log_error("error on %s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
+        if (out.started()) return http::Response::already_sent();
+        return server_error(500, style);
+    }
+}
+
+}  // namespace llmapi::api

@@ -1,0 +1,43 @@
+#include "api/routes.h"
+
+#include <map>
+#include <stdexcept>
+
+#include "api/handlers/handlers.h"
+
+namespace llmapi::api {
+
+RouteTable make_routes() {
+    using C = Credentials;
+    using L = RateLimit;
+    using E = ErrorStyle;
+    RouteTable t;
+    // method, path, handler, {credentials, rate limit, error style}
+    t.add("GET", "/", handlers::welcome);
+    t.add("GET", "/api/", handlers::welcome);
+    t.add("GET", "/healthz", handlers::healthz);
+    t.add("GET", "/metrics", handlers::metrics);  // nginx lets only loopback clients reach it
+    t.add("POST", "/api/signup/", handlers::signup);
+    t.add("POST", "/api/token/", handlers::token_obtain);
+    t.add("POST", "/api/token/refresh/", handlers::token_refresh);
+    t.add("POST", "/api/token/blacklist/", handlers::token_blacklist);
+    t.add("GET", "/api/me/", handlers::me, {C::AccessToken, L::None, E::Drf});
+    t.add("GET", "/api/usage/", handlers::usage, {C::AccessToken, L::None, E::Drf});
+    t.add("GET", "/api/supported-models/", handlers::supported_models, {C::AccessToken, L::Requests, E::OpenAI});
+    t.add("POST", "/api/chat/completions/", handlers::chat_completions,
+          {C::AccessToken, L::RequestsAndTokens, E::OpenAI});
+    // OpenAI-compatible aliases: the official SDKs work with base_url=…/v1.
+    t.add("GET", "/v1/models", handlers::v1_models, {C::AccessToken, L::Requests, E::OpenAI});
+    t.add("POST", "/v1/chat/completions", handlers::chat_completions,
+          {C::AccessToken, L::RequestsAndTokens, E::OpenAI});
+
+    std::map<std::string, Credentials> by_path;
+    for (const auto& r : t.routes()) {
+        auto [it, fresh] = by_path.emplace(r.path, r.policy.credentials);
+        if (!fresh && it->second != r.policy.credentials)
+            throw std::logic_error("routes on " + r.path + " differ in credentials");
+    }
+    return t;
+}
+
+}  // namespace llmapi::api

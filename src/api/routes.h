@@ -1,0 +1,35 @@
+// The routing table: every endpoint with its policy. The wrapper (app.cpp)
+// applies the policy before the handler runs: handlers never authenticate,
+// never call a limiter and never choose an error shape for those.
+#pragma once
+#include "api/context.h"
+#include "api/router.h"
+
+namespace llmapi::api {
+
+// Which credentials a route takes.
+enum class Credentials { None, AccessToken };
+// What a request counts against, before its handler runs.
+enum class RateLimit {
+    None,
+    Requests,           // requests_per_minute
+    RequestsAndTokens,  // requests_per_minute, then the tokens_per_day quota
+};
+// The shape of the errors the wrapper makes (auth, 405, 413, 429, 5xx):
+// the seed's account endpoints answer as DRF does; the provider endpoints
+// as OpenAI does, so SDKs raise the right exception.
+enum class ErrorStyle { Drf, OpenAI };
+
+struct RoutePolicy {
+    Credentials credentials = Credentials::None;
+    RateLimit limit = RateLimit::None;
+    ErrorStyle errors = ErrorStyle::Drf;
+};
+
+using RouteTable = Router<Handler, RoutePolicy>;
+
+// The service's routes. Routes sharing a path share their credentials
+// (checked here: DRF authenticates before it looks at the method).
+RouteTable make_routes();
+
+}  // namespace llmapi::api

@@ -1,0 +1,44 @@
+// The composition root: what a worker process builds once from its
+// configuration and shares between its threads. Only the API layer and the
+// server above it see this; everything below takes the piece it needs.
+#pragma once
+#include "auth/bearer.h"
+#include "auth/jwt.h"
+#include "auth/password.h"
+#include "config/config.h"
+#include "db/pool.h"
+#include "limits/policy.h"
+#include "metrics/metrics.h"
+#include "providers/model_cache.h"
+#include "providers/provider_set.h"
+#include "usage/recorder.h"
+
+namespace llmapi::api {
+
+struct Services {
+    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics,
+             int metrics_slot)
+        : cfg(c),
+          pool(c.database, driver),
+          jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
+          authenticator(jwt, pool, c.auth.user_cache_ms),
+          passwords(c.auth.max_concurrent_hashes),
+          limits(c.limits, pool),
+          providers(c.providers),
+          models(c.providers.models_cache_s),
+          usage(pool, c.server.spool_dir, c.server.usage_flush_ms),
+          metrics(shared_metrics, metrics_slot) {}
+
+    const config::Config cfg;
+    db::Pool pool;
+    const auth::JwtService jwt;
+    auth::Authenticator authenticator;
+    auth::PasswordHasher passwords;
+    limits::Policy limits;
+    const providers::ProviderSet providers;
+    providers::ModelCache models;
+    usage::UsageRecorder usage;
+    metrics::Metrics metrics;
+};
+
+}  // namespace llmapi::api

@@ -1,0 +1,50 @@
+// Runs one chat request against its target: retries (exponential backoff
+// with full jitter, Retry-After honoured, only before the first byte reached
+// the client), then the configured fallbacks in order; maps the final
+// failure to OpenAI's error shape. Knows nothing of the database or of
+// users: it takes what it needs and hands back the response and the usage
+// row, which the caller records once the response is out.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "http/response.h"
+#include "metrics/metrics.h"
+#include "providers/provider_set.h"
+#include "relay/sink.h"
+#include "upstream/http_client.h"
+#include "usage/event.h"
+
+namespace llmapi::relay {
+
+// The waits between attempts. Tests pass a `sleep` that records instead of sleeping.
+struct Backoff {
+    long base_ms = 200;
+    long max_ms = 5000;
+    long max_retry_after_s = 30;                           // a longer Retry-After: go to the fallback instead
+    std::function<void(std::chrono::milliseconds)> sleep;  // empty: std::this_thread::sleep_for
+};
+
+struct Deps {
+    const providers::ProviderSet& providers;  // for the fallbacks
+    upstream::HttpClient& http;               // this thread's client
+    metrics::Metrics& metrics;
+    Backoff backoff;
+};
+
+struct ChatRequest {
+    const json_t* body = nullptr;  // validated (relay/validate.h)
+    std::string request_id;        // sent upstream as X-Request-Id
+    int64_t user_id = 0;           // for the usage row
+};
+
+struct Outcome {
+    http::Response response;  // complete, or already_sent (streamed)
+    usage::UsageEvent event;  // to record after the response
+};
+
+Outcome relay_chat(const Deps& deps, const ChatRequest& req, const providers::Target& target, HttpChatSink& sink);
+
+}  // namespace llmapi::relay
