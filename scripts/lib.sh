@@ -89,18 +89,12 @@ SQL
     migrate "$name"
 }
 
-# Applies sql/NNN_*.sql in order, once each, recorded in schema_migrations.
+# Migrations have one runner, `llm-api-admin migrate` (numeric order, once
+# each, recorded in schema_migrations); here it connects as MariaDB's root
+# over the socket, since the application user may not change the schema.
 migrate() {
-    local db=$1 f v
-    mysql_root "$db" -e "CREATE TABLE IF NOT EXISTS schema_migrations (
-        version VARCHAR(191) NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL)"
-    for f in "$ROOT"/sql/[0-9]*.sql; do
-        v=$(basename "$f" .sql)
-        [ -n "$(mysql_root "$db" -N -e "SELECT 1 FROM schema_migrations WHERE version = '$v'")" ] && continue
-        mysql_root "$db" < "$f" || die "migration $v failed"
-        mysql_root "$db" -e "INSERT INTO schema_migrations (version, applied_at) VALUES ('$v', UTC_TIMESTAMP(6))"
-        say "applied migration $v"
-    done
+    LLMAPI_DATABASE_USER=root LLMAPI_DATABASE_PASSWORD= LLMAPI_DATABASE_NAME=$1 \
+        "$ROOT/llm-api-admin" --config "$CONFIG" migrate --sql-dir "$ROOT/sql" || die "migrations failed"
 }
 
 # ---- the worker pool and nginx --------------------------------------------
@@ -188,6 +182,8 @@ nginx_stop() {
 FAKE_PORT=${LLMAPI_FAKE_PORT:-18999}
 
 fake_start() {
+    # A test-only program: `make check` builds it, or this, for run.sh --with-fakes.
+    [ -x "$ROOT/tests/fakes/fake-llm" ] || make -C "$ROOT" tests/fakes/fake-llm >/dev/null || die "cannot build the fake providers"
     if (exec 3<>"/dev/tcp/127.0.0.1/$FAKE_PORT") 2>/dev/null; then
         die "127.0.0.1:$FAKE_PORT (the fake providers' port) is already in use (another stack still running?)"
     fi
