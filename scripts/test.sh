@@ -4,22 +4,67 @@
 # var/test and runs the HTTP integration suite, the OpenAI SDK test and the
 # browser test against it; last, builds and checks the Debian package.
 # Ends with one "N passed, M failed" line; exits 0 only when all pass.
+#   scripts/test.sh              everything above
+#   scripts/test.sh --sanitize   then again the unit and integration suites,
+#                                built with ASan + UBSan (./configure
+#                                --enable-sanitizers) in a copy of the tree
+#                                under var/sanitize; any sanitizer report fails
+#   scripts/test.sh --sanitize-only   just that
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MODE=${1:-all}
+case "$MODE" in
+    all|--sanitize|--sanitize-only|--sanitized-here) ;;
+    *) echo "usage: $0 [--sanitize|--sanitize-only]" >&2; exit 2 ;;
+esac
 VAR=$ROOT/var/test
 . "$ROOT/scripts/lib.sh"
 CONFIGURE_FLAGS=--enable-werror
 
-# The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
-command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
-# The package test builds the .deb (tests/package/test.sh).
-EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian"
-install_deps
+# The sanitizer run: a copy of the tree (automake will not build a second
+# configuration beside an in-place one), configured with the sanitizers,
+# running its own stack on other ports so both can coexist.
+sanitize_run() {
+    local copy=$ROOT/var/sanitize
+    say "sanitizer run (ASan + UBSan) in $copy"
+    mkdir -p "$copy"
+    (cd "$ROOT" && git ls-files -co --exclude-standard -z | grep -zv '^var/' \
+        | rsync -a --from0 --files-from=- ./ "$copy/")
+    LLMAPI_TEST_PORT=${LLMAPI_SANITIZE_PORT:-18100} LLMAPI_FAKE_PORT=${LLMAPI_SANITIZE_FAKE_PORT:-18198} \
+        bash "$copy/scripts/test.sh" --sanitized-here
+}
+if [ "$MODE" = --sanitize-only ]; then
+    EXTRA_PACKAGES="rsync" install_deps
+    sanitize_run
+    exit
+fi
+
+if [ "$MODE" = --sanitized-here ]; then
+    CONFIGURE_FLAGS="--enable-werror --enable-sanitizers"
+    # Every report goes to a file in $SAN_LOGS; any such file fails the run.
+    SAN_LOGS=$ROOT/var/sanitizer-reports
+    rm -rf "$SAN_LOGS"; mkdir -p "$SAN_LOGS"
+    export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=0"
+    export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1"
+else
+    # The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
+    command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
+    # The package test builds the .deb (tests/package/test.sh); the sanitizer run copies the tree.
+    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync"
+    install_deps
+fi
 cd "$ROOT"
-# A tree configured without -Werror (by run.sh) is reconfigured for the tests.
-if [ -f config.status ] && ! grep -q -- '--enable-werror' config.status; then rm -f Makefile; fi
+# A tree configured with other flags (run.sh has none) is reconfigured and rebuilt.
+if [ -f config.status ] && [ "$(sed -n "s/^ac_cs_config='\(.*\)'$/\1/p" config.status)" != "$CONFIGURE_FLAGS" ]; then
+    rm -f Makefile; make_clean=1
+fi
+[ -n "${make_clean:-}" ] && { ./configure $CONFIGURE_FLAGS >/dev/null && make clean >/dev/null; }
 build
 mkdir -p "$ROOT/var"
+
+say "layer check (scripts/check-layers.sh)"
+layers_fail=0
+"$ROOT/scripts/check-layers.sh" || layers_fail=1
 
 count() { sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n 1; }
 
@@ -31,6 +76,7 @@ unit_log=$ROOT/tests/unit/unit-tests.log
 grep -v ': OK$' "$unit_log" 2>/dev/null || true
 read -r unit_pass unit_fail < <(count "$unit_log" || echo "0 1")
 [ -n "${unit_pass:-}" ] || { unit_pass=0; unit_fail=1; say "unit tests did not run"; }
+unit_pass=$((unit_pass + 1 - layers_fail)); unit_fail=$((unit_fail + layers_fail))  # the layer check counts as one
 
 say "integration tests (a fresh stack in $VAR)"
 CTL=$ROOT/tests/integration/stack.sh
@@ -44,6 +90,22 @@ env $("$CTL" env) LLMAPI_TEST_CTL="$CTL" "$ROOT/tests/integration/integration-te
 set -e
 read -r it_pass it_fail < <(count "$it_log" || echo "0 1")
 [ -n "${it_pass:-}" ] || { it_pass=0; it_fail=1; say "integration tests did not finish"; }
+
+if [ "$MODE" = --sanitized-here ]; then
+    "$CTL" stop >/dev/null 2>&1 || true
+    reports=$(ls "$SAN_LOGS"/* 2>/dev/null || true)
+    san_fail=0
+    if [ -n "$reports" ]; then
+        say "sanitizer reports:"; for f in $reports; do echo "--- $f"; head -n 60 "$f"; done
+        san_fail=1
+    else
+        say "no sanitizer report (ASan + UBSan) from the unit tests, the workers or the admin tool"
+    fi
+    say "sanitized: unit $unit_pass passed, $unit_fail failed; integration $it_pass passed, $it_fail failed"
+    echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail + san_fail)) failed"
+    [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ] && [ "$san_fail" -eq 0 ]
+    exit
+fi
 
 say "OpenAI SDK tests (npm openai, against /v1)"
 sdk_log=$VAR/sdk.log
@@ -79,5 +141,13 @@ read -r pkg_pass pkg_fail < <(count "$pkg_log" || echo "0 1")
 it_pass=$((it_pass + pkg_pass)); it_fail=$((it_fail + pkg_fail))
 
 say "unit: $unit_pass passed, $unit_fail failed; integration (with SDK, browser and package): $it_pass passed, $it_fail failed"
+if [ "$MODE" = --sanitize ]; then
+    set +e
+    sanitize_run 2>&1 | tee "$ROOT/var/sanitize.log"
+    set -e
+    read -r san_pass san_fail < <(count "$ROOT/var/sanitize.log" || echo "0 1")
+    [ -n "${san_pass:-}" ] || { san_pass=0; san_fail=1; say "sanitizer run did not finish"; }
+    it_pass=$((it_pass + san_pass)); it_fail=$((it_fail + san_fail))
+fi
 echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
 [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]
