@@ -45,7 +45,7 @@ files=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
 for f in /usr/sbin/llm-api-fcgi /usr/sbin/llm-api-admin /etc/llm-service-api/app.ini \
          /etc/nginx/sites-available/llm-service-api /lib/systemd/system/llm-service-api.service \
          /usr/share/llm-service-api/sql/001_users.sql /usr/share/llm-service-api/sql/003_usage_and_limits.sql \
-         /usr/share/llm-service-api/console/index.html /usr/share/llm-service-api/console/app.js \
+         /usr/share/llm-service-api/console/index.html /usr/share/llm-service-api/console/main.js \
          /usr/share/llm-service-api/nginx/site.conf.in /usr/share/llm-service-api/nginx/render-site.sh \
          /usr/share/doc/llm-service-api/copyright /usr/share/doc/llm-service-api/README.md.gz \
          /usr/share/man/man8/llm-api-fcgi.8.gz /usr/share/man/man8/llm-api-admin.8.gz; do
