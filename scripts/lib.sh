@@ -178,7 +178,7 @@ nginx_stop() {
     kill -KILL "$pid" 2>/dev/null || true
 }
 
-# ---- fake providers (tests/fakes/fake_llm.cpp) ----------------------------
+# ---- fake providers (tests/fakes) -----------------------------------------
 FAKE_PORT=${LLMAPI_FAKE_PORT:-18999}
 
 fake_start() {

@@ -108,7 +108,7 @@ std::set<std::string> workerPids();
 
 // ---- providers: the fake upstream server and chat requests ------------------
 
-// The control API of the fake providers (tests/fakes/fake_llm.cpp) at
+// The control API of the fake providers (tests/fakes/control.cpp) at
 // LLMAPI_TEST_FAKE_URL: a queue of scripted behaviours and the recorded requests.
 namespace fake {
 void reset();                                // clears the behaviour queue and the recorded requests
