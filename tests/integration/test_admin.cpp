@@ -29,7 +29,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "chat.h"
+#include "json_path.h"
+#include "stack.h"
+#include "text.h"
 
 using namespace it;
 

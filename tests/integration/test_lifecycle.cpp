@@ -7,7 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "stack.h"
+#include "text.h"
 
 using namespace it;
 

@@ -10,7 +10,14 @@
 #include <future>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
+#include "stack.h"
+#include "text.h"
+#include "wait.h"
 
 using namespace it;
 

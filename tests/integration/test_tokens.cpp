@@ -9,7 +9,11 @@
 #include <regex>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "stack.h"
+#include "text.h"
+#include "wait.h"
 
 using namespace it;
 
