@@ -18,7 +18,8 @@ Response control(const std::string& method, const std::string& path, const std::
                             body.empty() ? std::vector<std::string>{}
                                          : std::vector<std::string>{"Content-Type: application/json"});
     if (r.status != 200)
-        throw std::runtime_error("fake " + method + " " + path + ": status " + std::to_string(r.status) + ": " + r.body);
+        throw std::runtime_error("fake " + method + " " + path + ": status " + std::to_string(r.status) + ": " +
+                                 r.body);
     return r;
 }
 

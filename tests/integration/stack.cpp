@@ -51,14 +51,18 @@ std::set<std::string> workerPids() {
     return {pids.begin(), pids.end()};
 }
 
-std::string stackVar() {
-    if (const char* v = std::getenv("LLMAPI_TEST_VAR"); v && *v) return v;
+std::string sourceRoot() {
     std::string dir = stackEnv("LLMAPI_TEST_CTL");  // <root>/tests/integration/stack.sh
     for (int i = 0; i < 3; ++i) {
         const size_t slash = dir.find_last_of('/');
         dir = slash == std::string::npos ? "." : dir.substr(0, slash);
     }
-    return (dir.empty() ? "." : dir) + "/var/test";
+    return dir.empty() ? "." : dir;
+}
+
+std::string stackVar() {
+    if (const char* v = std::getenv("LLMAPI_TEST_VAR"); v && *v) return v;
+    return sourceRoot() + "/var/test";
 }
 
 void configSet(const std::string& section, const std::string& key, const std::string& value) {

@@ -16,6 +16,8 @@ std::string sql(const std::string& statement);
 std::string sqlQuote(const std::string& value);  // 'value', escaped
 std::set<std::string> workerPids();
 
+// The source tree the control script lives in (<root>/tests/integration/stack.sh).
+std::string sourceRoot();
 // The stack's state directory as stack.sh computes it: $LLMAPI_TEST_VAR, else
 // var/test in the tree of $LLMAPI_TEST_CTL (spool/, log/access.log, second/ ...).
 std::string stackVar();

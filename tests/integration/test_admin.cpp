@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -40,31 +39,9 @@ using namespace it;
 
 namespace {
 
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+std::string quote(const std::string& s) { return shellQuote(s); }  // short: the commands below use it a lot
 
-std::string ctlPath() {
-    const char* p = std::getenv("LLMAPI_TEST_CTL");
-    if (!p || !*p) throw std::runtime_error("LLMAPI_TEST_CTL is not set");
-    return p;
-}
-
-// tests/integration/stack.sh -> the source tree's root.
-std::string rootDir() {
-    std::string p = ctlPath();
-    for (int i = 0; i < 3; ++i) p = p.substr(0, p.find_last_of('/'));
-    return p.empty() ? "." : p;
-}
-
-std::string fixturePath() { return rootDir() + "/tests/fixtures/django_users.json"; }
-
-std::string readFile(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
+std::string fixturePath() { return sourceRoot() + "/tests/fixtures/django_users.json"; }
 
 // A file under a fresh /tmp directory, removed with it.
 class TempDir {
@@ -99,14 +76,15 @@ Run runAdmin(const std::string& args, const std::string& input = "", const std::
              bool binary = false) {
     TempDir dir;
     const std::string in = dir.write("in", input), out = dir.path() + "/out", err = dir.path() + "/err";
-    const std::string prog = binary ? quote(rootDir() + "/llm-api-admin") : quote(ctlPath()) + " admin";
+    const std::string prog =
+        binary ? quote(sourceRoot() + "/llm-api-admin") : quote(stackEnv("LLMAPI_TEST_CTL")) + " admin";
     const std::string cmd = "timeout 300 env " + env + " " + prog + " " + args + " <" + quote(in) + " >" + quote(out) +
                             " 2>" + quote(err);
     const int status = std::system(cmd.c_str());
     Run r;
     r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readFile(out);
-    r.err = readFile(err);
+    r.out = readTextFile(out);
+    r.err = readTextFile(err);
     return r;
 }
 
@@ -238,7 +216,7 @@ public:
         ASSERT_FAILS(1, runAdmin("prune", "", "LLMAPI_DATABASE_PASSWORD=wrong-password-xyz"), "cannot connect",
                      {"wrong-password-xyz"});
         ASSERT_FAILS(1,
-                     runAdmin("--config " + quote(rootDir() + "/tests/integration/app-test.ini") + " usage", "",
+                     runAdmin("--config " + quote(sourceRoot() + "/tests/integration/app-test.ini") + " usage", "",
                               "LLMAPI_DATABASE_SOCKET=/nonexistent/mysqld.sock", true),
                      "cannot connect");
         ASSERT_FAILS(1, runAdmin("--config /nonexistent/app.ini prune", "", "", true), "cannot read /nonexistent/app.ini");
@@ -417,7 +395,7 @@ public:
 
         // Again, from stdin: nothing duplicated, the three updated, the
         // Django hash put back verbatim, and it still verifies.
-        r = runAdmin("import-django-users -", readFile(fixture));
+        r = runAdmin("import-django-users -", readTextFile(fixture));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.describe(), std::string("imported 0, updated 3, skipped 0\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string("1"), lines(sql("SELECT COUNT(*) FROM users WHERE username='django_alice'"))[0]);
         CPPUNIT_ASSERT_EQUAL(std::string("pbkdf2_sha256$260000$"),
@@ -435,7 +413,7 @@ public:
 
     void testImportReportsInvalidEntries() {
         // alice's pbkdf2 hash from the fixture, under a new name.
-        JsonPtr fixture = parseJson(readFile(fixturePath()));
+        JsonPtr fixture = parseJson(readTextFile(fixturePath()));
         const std::string hash = jstr(fixture.get(), "[0].fields.password");
         CPPUNIT_ASSERT_MESSAGE("fixture hash", hash.rfind("pbkdf2_sha256$", 0) == 0);
         const std::string good = uniqueName("imp"), also = uniqueName("imp");
