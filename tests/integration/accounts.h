@@ -50,7 +50,8 @@ void deleteUser(const std::string& username);
 // [auth] user_cache_ms in app-test.ini (200 ms): each worker's Bearer check
 // sees a change to a user's row after at most this long.
 constexpr int kUserCacheMs = 200;
-// Sleeps past kUserCacheMs, after changing a user's row behind the service's back.
+// Sleeps past kUserCacheMs, after changing a user's row behind the service's back:
+// a wait for the clock, as no request can tell that every worker's copy has expired.
 void awaitUserCache();
 
 // ---- tokens, decoded and forged --------------------------------------------

@@ -1,12 +1,12 @@
 #include "fake_client.h"
 
-#include <chrono>
 #include <stdexcept>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "json_path.h"
 #include "stack.h"
+#include "wait.h"
 
 namespace it::fake {
 namespace {
@@ -51,12 +51,12 @@ JsonPtr stats() { return controlJson("/_control/stats"); }
 size_t queued() { return json_array_size(controlJson("/_control/script").get()); }
 
 JsonPtr waitForRequests(const std::function<bool(const json_t*)>& done, double seconds) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    for (;;) {
-        JsonPtr list = requests();
-        if (done(list.get()) || std::chrono::steady_clock::now() >= deadline) return list;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    JsonPtr list;
+    pollUntil(seconds, [&] {
+        list = requests();
+        return done(list.get());
+    });
+    return list ? std::move(list) : requests();  // never answered: ask once more, so its error is thrown
 }
 
 }  // namespace it::fake

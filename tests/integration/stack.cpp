@@ -51,6 +51,11 @@ std::set<std::string> workerPids() {
     return {pids.begin(), pids.end()};
 }
 
+long statementsExecuted() {
+    return std::stol(lines(sql("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                               "WHERE VARIABLE_NAME='COM_STMT_EXECUTE'"))[0]);
+}
+
 std::string sourceRoot() {
     std::string dir = stackEnv("LLMAPI_TEST_CTL");  // <root>/tests/integration/stack.sh
     for (int i = 0; i < 3; ++i) {

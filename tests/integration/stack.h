@@ -15,6 +15,9 @@ std::string ctl(const std::string& args);
 std::string sql(const std::string& statement);
 std::string sqlQuote(const std::string& value);  // 'value', escaped
 std::set<std::string> workerPids();
+// MariaDB's COM_STMT_EXECUTE: the prepared statements run so far, by the
+// workers or llm-api-admin (sql() sends plain queries, which it does not count).
+long statementsExecuted();
 
 // The source tree the control script lives in (<root>/tests/integration/stack.sh).
 std::string sourceRoot();

@@ -20,13 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "accounts.h"
 #include "assertions.h"
@@ -34,6 +31,7 @@
 #include "json_path.h"
 #include "stack.h"
 #include "text.h"
+#include "wait.h"
 
 using namespace it;
 
@@ -290,7 +288,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("2\tNULL"), lines(sql("SELECT requests_per_minute, tokens_per_day FROM users "
                                                                "WHERE username=" + sqlQuote(u.username)))[0]);
         // Windows are whole minutes: don't start the three requests at its end.
-        if (std::time(nullptr) % 60 > 50) std::this_thread::sleep_for(std::chrono::seconds(61 - std::time(nullptr) % 60));
+        awaitRoomInThisMinute(10);
         ASSERT_STATUS(200, getWithBearer(models, token));
         ASSERT_STATUS(200, getWithBearer(models, token));
         Response limited = getWithBearer(models, token);
@@ -331,11 +329,11 @@ public:
 
         // Rows are written after the response: poll.
         std::string out, row;
-        for (int i = 0; i < 50 && row.empty(); ++i) {
+        pollUntil(10, [&] {
             out = admin("usage --user " + quote(u.username));
             row = lineWith(out, u.username);
-            if (row.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
+            return !row.empty();
+        });
         CPPUNIT_ASSERT_MESSAGE("no row for the user: " + out, !row.empty());
         const std::vector<std::string> expect{u.username,
                                               "openai",
