@@ -10,6 +10,7 @@
 
 #include "accounts.h"
 #include "assertions.h"
+#include "skip.h"
 #include "stack.h"
 #include "text.h"
 #include "wait.h"
@@ -104,7 +105,7 @@ public:
     void testTermDrainsInFlightRequests() {
         User u = createUser();
         std::vector<long> statuses(6, 0);
-        std::atomic<size_t> sent{0};
+        std::atomic<size_t> sent{0}, answered{0};
         std::vector<std::thread> clients;
         for (size_t i = 0; i < statuses.size(); ++i)
             clients.emplace_back([&, i] {
@@ -115,15 +116,19 @@ public:
                 } catch (const std::exception&) {
                     statuses[i] = -1;
                 }
+                ++answered;
             });
         // SIGTERM once every login is on its way: sent whole, so nginx has it.
         const bool allSent = pollUntil(10, [&] { return sent == statuses.size(); });
+        const size_t inFlight = statuses.size() - answered;
         ctl("pool-stop");
         for (auto& t : clients) t.join();
         ctl("pool-start");
         CPPUNIT_ASSERT_MESSAGE("the logins were not all sent within 10 s", allSent);
         for (long s : statuses) CPPUNIT_ASSERT_EQUAL(200L, s);
         CPPUNIT_ASSERT_MESSAGE("/healthz not 200 within 10 s after pool-start", waitHealthy(10));
+        if (inFlight == 0)
+            SKIP_TEST("every login had its answer before SIGTERM: hashing is too cheap here to test the drain");
     }
 
     // The database goes away: 503s in DRF's shape, no hang, no crash; it comes
