@@ -84,8 +84,25 @@ Response request(const std::string& method, const std::string& path,
     return requestUrl(method, baseUrl() + path, body, headers);
 }
 
-Response requestUrl(const std::string& method, const std::string& url,
-                    const std::string& body, const std::vector<std::string>& headers) {
+namespace {
+
+// Calls `onSent` once libcurl has sent the whole request body.
+struct SentWatch {
+    const std::function<void()>& onSent;
+    bool done = false;
+};
+
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t uploadTotal, curl_off_t uploaded) {
+    auto* watch = static_cast<SentWatch*>(user);
+    if (!watch->done && uploadTotal > 0 && uploaded >= uploadTotal) {
+        watch->done = true;
+        watch->onSent();
+    }
+    return 0;
+}
+
+Response perform(const std::string& method, const std::string& url, const std::string& body,
+                 const std::vector<std::string>& headers, const std::function<void()>& onSent) {
     CurlPtr curl(curl_easy_init());
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     CURL* c = curl.get();
@@ -113,6 +130,12 @@ Response requestUrl(const std::string& method, const std::string& url,
     } else if (method != (sendsBody ? "POST" : "GET")) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
+    SentWatch watch{onSent};
+    if (onSent) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &watch);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
 
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
@@ -121,11 +144,22 @@ Response requestUrl(const std::string& method, const std::string& url,
     return resp;
 }
 
+}  // namespace
+
+Response requestUrl(const std::string& method, const std::string& url,
+                    const std::string& body, const std::vector<std::string>& headers) {
+    return perform(method, url, body, headers, {});
+}
+
 Response postJson(const std::string& path, const std::string& body,
                   const std::vector<std::string>& headers) {
     std::vector<std::string> all{"Content-Type: application/json"};
     all.insert(all.end(), headers.begin(), headers.end());
     return request("POST", path, body, all);
+}
+
+Response postJsonNotifying(const std::string& path, const std::string& body, const std::function<void()>& onSent) {
+    return perform("POST", baseUrl() + path, body, {"Content-Type: application/json"}, onSent);
 }
 
 Response getWithBearer(const std::string& path, const std::string& token) {

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,10 @@ Response requestUrl(const std::string& method, const std::string& url,
 // POST with "Content-Type: application/json" plus `headers`.
 Response postJson(const std::string& path, const std::string& body,
                   const std::vector<std::string>& headers = {});
+
+// postJson, calling `onSent()` as soon as the whole (non-empty) body is sent:
+// the server has the request from then on, and its answer is still to come.
+Response postJsonNotifying(const std::string& path, const std::string& body, const std::function<void()>& onSent);
 
 // GET with "Authorization: Bearer <token>".
 Response getWithBearer(const std::string& path, const std::string& token);

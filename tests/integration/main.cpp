@@ -1,6 +1,8 @@
 // CppUnit runner of the HTTP integration tests.
 //   LLMAPI_TEST_URL=http://127.0.0.1:18000 LLMAPI_TEST_SECRET=... LLMAPI_TEST_CTL=... ./it [TestName]
-// Prints one line per test and each failure, then "N passed, M failed"; exits 0 only if M == 0.
+// Prints one line per test and each failure, a "SKIP <test>: <why>" line for a
+// test that cannot run here (SKIP_TEST, skip.h), then "K skipped: <tests>" and,
+// last, "N passed, M failed" (skipped tests are in neither); exits 0 only if M == 0.
 #include <cppunit/Exception.h>
 #include <cppunit/Test.h>
 #include <cppunit/TestFailure.h>
@@ -14,6 +16,10 @@
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "skip.h"
 
 namespace {
 
@@ -21,14 +27,22 @@ class Reporter : public CppUnit::TestListener {
 public:
     int passed = 0;
     int failed = 0;
+    std::vector<std::string> skipped;
 
     void startTest(CppUnit::Test* test) override {
         testFailed_ = false;
+        skip_ = false;
+        skipReason_.clear();
         start_ = std::chrono::steady_clock::now();
         std::cout << test->getName() << " ... " << std::flush;
     }
 
     void addFailure(const CppUnit::TestFailure& failure) override {
+        if (const auto* skip = dynamic_cast<const it::TestSkipped*>(failure.thrownException())) {
+            skip_ = true;
+            skipReason_ = skip->reason();
+            return;
+        }
         if (!testFailed_) std::cout << "FAIL\n";
         testFailed_ = true;
         const CppUnit::Exception* e = failure.thrownException();
@@ -42,10 +56,13 @@ public:
         if (!details.empty()) std::cout << "    " << details;
     }
 
-    void endTest(CppUnit::Test*) override {
+    void endTest(CppUnit::Test* test) override {
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-        if (testFailed_) {
+        if (testFailed_) {  // a failure after SKIP_TEST (e.g. in tearDown) still fails
             ++failed;
+        } else if (skip_) {
+            skipped.push_back(test->getName());
+            std::cout << "skipped\nSKIP " << test->getName() << ": " << skipReason_ << "\n";
         } else {
             ++passed;
             std::cout << "ok (" << s << " s)\n";
@@ -54,6 +71,8 @@ public:
 
 private:
     bool testFailed_ = false;
+    bool skip_ = false;
+    std::string skipReason_;
     std::chrono::steady_clock::time_point start_;
 };
 
@@ -78,7 +97,10 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    std::cout << reporter.passed << " passed, " << reporter.failed << " failed\n";
+    // scripts/test.sh reads the last line: it stays exactly "N passed, M failed".
+    std::cout << reporter.skipped.size() << " skipped";
+    for (size_t i = 0; i < reporter.skipped.size(); ++i) std::cout << (i ? ", " : ": ") << reporter.skipped[i];
+    std::cout << "\n" << reporter.passed << " passed, " << reporter.failed << " failed\n";
     curl_global_cleanup();
     return reporter.failed == 0 ? 0 : 1;
 }

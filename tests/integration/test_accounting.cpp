@@ -17,7 +17,14 @@
 #include <sstream>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
+#include "stack.h"
+#include "text.h"
+#include "wait.h"
 
 using namespace it;
 
@@ -92,6 +99,7 @@ std::string describe(const std::vector<Row>& rows) {
 std::vector<Row> settledUsageRows(json_int_t userId, size_t n) {
     std::vector<Row> rows;
     pollUntil(10, [&] { return usageRows(userId).size() >= n; });
+    // A duplicate is an absence of an event, which no poll can wait for: it gets 300 ms to show.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     rows = usageRows(userId);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(rows), n, rows.size());
@@ -212,13 +220,6 @@ std::string tokensToday(json_int_t userId) {
 
 // ---- limits ----------------------------------------------------------------------
 
-// The limiter counts fixed windows starting at :00; requests that must share
-// one window wait out a minute's last 5 seconds first.
-void waitForRoomInThisMinute() {
-    const long second = static_cast<long>(std::time(nullptr) % 60);
-    if (second >= 55) std::this_thread::sleep_for(std::chrono::milliseconds((60 - second) * 1000 + 100));
-}
-
 // A user's own limits (users.requests_per_minute / tokens_per_day), put back
 // to NULL (= the configured default) when the scope ends.
 class UserLimits {
@@ -333,12 +334,8 @@ public:
     void testBurstWrittenInBatches() {
         const int kPerUser = 20;
         Account a = createAccount(), b = createAccount();
-        auto executed = [] {
-            return std::stol(lines(sql("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-                                       "WHERE VARIABLE_NAME='COM_STMT_EXECUTE'"))[0]);
-        };
         for (const Account* u : {&a, &b}) ASSERT_STATUS(200, getWithBearer("/api/me/", u->token));  // users cached
-        const long before = executed();
+        const long before = statementsExecuted();
         std::vector<std::thread> clients;
         std::vector<int> statuses(2 * kPerUser, 0);
         std::vector<long> tokens(2 * kPerUser, 0);
@@ -356,7 +353,7 @@ public:
         for (int i = 0; i < 2 * kPerUser; ++i) (i % 2 ? sumB : sumA) += tokens[i];
         CPPUNIT_ASSERT_EQUAL(str(sumA), tokensToday(a.id));
         CPPUNIT_ASSERT_EQUAL(str(sumB), tokensToday(b.id));
-        const long statements = executed() - before;
+        const long statements = statementsExecuted() - before;
         CPPUNIT_ASSERT_MESSAGE(std::to_string(statements) + " prepared statements for " + std::to_string(2 * kPerUser) +
                                    " usage rows",
                                statements < 2 * kPerUser);
@@ -377,6 +374,8 @@ public:
                 ASSERT_STATUS(200, r);
                 tokens += jint(r.json().get(), "usage.total_tokens");
             }
+            // Rows held back are an absence, so this gives an early write 300 ms to show
+            // (the batch is due after 10 s).
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             CPPUNIT_ASSERT_MESSAGE("rows went in before their batch was due: this test would prove nothing",
                                    usageRows(a.id).empty());
@@ -601,14 +600,14 @@ public:
         auto pending = std::async(std::launch::async, [&] {
             return streamAs(a, chatPath("openai"), seedChatBody("gpt-acct-spooled", true));
         });
-        CPPUNIT_ASSERT(pollUntil(5, [] { return json_array_size(fake::requests().get()) == 1; }));
+        WAIT_FOR([] { return json_array_size(fake::requests().get()) == 1; }, 5, "the fake to record the chat");
         DatabaseOutage outage;
         StreamResponse s = pending.get();
         CPPUNIT_ASSERT_EQUAL(kFakeReply, deltaText(ASSERT_CHAT_STREAM(s)));
 
         std::vector<Spooled> spooled;
-        CPPUNIT_ASSERT_MESSAGE("nothing spooled under " + stackVar() + "/spool",
-                               pollUntil(5, [&] { return !(spooled = spooledEvents(a.id)).empty(); }));
+        WAIT_FOR([&] { return !(spooled = spooledEvents(a.id)).empty(); }, 5,
+                 "a spooled row under " + stackVar() + "/spool");
         CPPUNIT_ASSERT_EQUAL(size_t{1}, spooled.size());
         const json_t* e = spooled[0].event.get();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(spooled[0].line, std::string("gpt-acct-spooled"), jstr(e, "model_requested"));
@@ -620,10 +619,8 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(spooled[0].line, size_t{32}, jstr(e, "event_id").size());
 
         outage.end();
-        CPPUNIT_ASSERT_MESSAGE("the spooled row is not in usage_events 10 s after db-start",
-                               pollUntil(10, [&] { return !usageRows(a.id).empty(); }));
-        CPPUNIT_ASSERT_MESSAGE("the spool file is still there",
-                               pollUntil(5, [&] { return spooledEvents(a.id).empty(); }));
+        WAIT_FOR([&] { return !usageRows(a.id).empty(); }, 10, "the spooled row in usage_events after db-start");
+        WAIT_FOR([&] { return spooledEvents(a.id).empty(); }, 5, "the spool file to be removed");
         ASSERT_ROW((Row{{"model_requested", "gpt-acct-spooled"}, {"prompt_tokens", "6"}, {"completion_tokens", "14"},
                         {"streamed", "1"}, {"status", "200"}}),
                    onlyUsageRow(a.id));
@@ -648,7 +645,7 @@ public:
     void testRequestsPerMinute() {
         Account a = createAccount();
         UserLimits limit(a, "requests_per_minute", 3);
-        waitForRoomInThisMinute();
+        awaitRoomInThisMinute(5);
         ASSERT_STATUS(200, getWithBearer("/api/supported-models/?provider=openai", a.token));
         ASSERT_STATUS(200, chatAs(a, chatPath("openai"), seedChatBody("gpt-acct-rpm")));
         ASSERT_STATUS(200, postJson("/v1/chat/completions", seedChatBody("gpt-acct-rpm"), {a.auth()}));
@@ -692,7 +689,7 @@ public:
         UserLimits noLimit(unlimited, "requests_per_minute", 0);
         UserLimits ownLimit(own, "requests_per_minute", 4);
         ScopedConfig config("limits", "requests_per_minute", "2", "0");
-        waitForRoomInThisMinute();
+        awaitRoomInThisMinute(5);
         const std::string models = "/api/supported-models/?provider=openai";
         for (int i = 0; i < 2; ++i) ASSERT_STATUS(200, getWithBearer(models, plain.token));
         ASSERT_TOO_MANY("rate_limit_exceeded", secondsLeftInMinute(), getWithBearer(models, plain.token));
@@ -710,7 +707,7 @@ public:
 
         Account a = createAccount();
         UserLimits limit(a, "requests_per_minute", 6);
-        waitForRoomInThisMinute();
+        awaitRoomInThisMinute(5);
         std::vector<long> statuses;
         for (int i = 0; i < 12; ++i) statuses.push_back(chatAs(a, chatPath("openai"), body, gateways[i % 2]).status);
         CPPUNIT_ASSERT_EQUAL(std::string("200 200 200 200 200 200 429 429 429 429 429 429"), joined(statuses));
@@ -724,7 +721,7 @@ public:
         // 12 at once, 6 to each gateway: still exactly 6 pass.
         Account b = createAccount();
         UserLimits limitB(b, "requests_per_minute", 6);
-        waitForRoomInThisMinute();
+        awaitRoomInThisMinute(5);
         std::vector<std::future<long>> burst;
         for (int i = 0; i < 12; ++i)
             burst.push_back(std::async(std::launch::async, [&, i] {

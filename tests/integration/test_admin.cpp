@@ -20,46 +20,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "chat.h"
+#include "json_path.h"
+#include "skip.h"
+#include "stack.h"
+#include "text.h"
+#include "wait.h"
 
 using namespace it;
 
 namespace {
 
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+std::string quote(const std::string& s) { return shellQuote(s); }  // short: the commands below use it a lot
 
-std::string ctlPath() {
-    const char* p = std::getenv("LLMAPI_TEST_CTL");
-    if (!p || !*p) throw std::runtime_error("LLMAPI_TEST_CTL is not set");
-    return p;
-}
-
-// tests/integration/stack.sh -> the source tree's root.
-std::string rootDir() {
-    std::string p = ctlPath();
-    for (int i = 0; i < 3; ++i) p = p.substr(0, p.find_last_of('/'));
-    return p.empty() ? "." : p;
-}
-
-std::string fixturePath() { return rootDir() + "/tests/fixtures/django_users.json"; }
-
-std::string readFile(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
+std::string fixturePath() { return sourceRoot() + "/tests/fixtures/django_users.json"; }
 
 // A file under a fresh /tmp directory, removed with it.
 class TempDir {
@@ -94,14 +75,15 @@ Run runAdmin(const std::string& args, const std::string& input = "", const std::
              bool binary = false) {
     TempDir dir;
     const std::string in = dir.write("in", input), out = dir.path() + "/out", err = dir.path() + "/err";
-    const std::string prog = binary ? quote(rootDir() + "/llm-api-admin") : quote(ctlPath()) + " admin";
+    const std::string prog =
+        binary ? quote(sourceRoot() + "/llm-api-admin") : quote(stackEnv("LLMAPI_TEST_CTL")) + " admin";
     const std::string cmd = "timeout 300 env " + env + " " + prog + " " + args + " <" + quote(in) + " >" + quote(out) +
                             " 2>" + quote(err);
     const int status = std::system(cmd.c_str());
     Run r;
     r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readFile(out);
-    r.err = readFile(err);
+    r.out = readTextFile(out);
+    r.err = readTextFile(err);
     return r;
 }
 
@@ -233,7 +215,7 @@ public:
         ASSERT_FAILS(1, runAdmin("prune", "", "LLMAPI_DATABASE_PASSWORD=wrong-password-xyz"), "cannot connect",
                      {"wrong-password-xyz"});
         ASSERT_FAILS(1,
-                     runAdmin("--config " + quote(rootDir() + "/tests/integration/app-test.ini") + " usage", "",
+                     runAdmin("--config " + quote(sourceRoot() + "/tests/integration/app-test.ini") + " usage", "",
                               "LLMAPI_DATABASE_SOCKET=/nonexistent/mysqld.sock", true),
                      "cannot connect");
         ASSERT_FAILS(1, runAdmin("--config /nonexistent/app.ini prune", "", "", true), "cannot read /nonexistent/app.ini");
@@ -307,7 +289,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("2\tNULL"), lines(sql("SELECT requests_per_minute, tokens_per_day FROM users "
                                                                "WHERE username=" + sqlQuote(u.username)))[0]);
         // Windows are whole minutes: don't start the three requests at its end.
-        if (std::time(nullptr) % 60 > 50) std::this_thread::sleep_for(std::chrono::seconds(61 - std::time(nullptr) % 60));
+        awaitRoomInThisMinute(10);
         ASSERT_STATUS(200, getWithBearer(models, token));
         ASSERT_STATUS(200, getWithBearer(models, token));
         Response limited = getWithBearer(models, token);
@@ -348,11 +330,11 @@ public:
 
         // Rows are written after the response: poll.
         std::string out, row;
-        for (int i = 0; i < 50 && row.empty(); ++i) {
+        pollUntil(10, [&] {
             out = admin("usage --user " + quote(u.username));
             row = lineWith(out, u.username);
-            if (row.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
+            return !row.empty();
+        });
         CPPUNIT_ASSERT_MESSAGE("no row for the user: " + out, !row.empty());
         const std::vector<std::string> expect{u.username,
                                               "openai",
@@ -412,7 +394,7 @@ public:
 
         // Again, from stdin: nothing duplicated, the three updated, the
         // Django hash put back verbatim, and it still verifies.
-        r = runAdmin("import-django-users -", readFile(fixture));
+        r = runAdmin("import-django-users -", readTextFile(fixture));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.describe(), std::string("imported 0, updated 3, skipped 0\n"), r.out);
         CPPUNIT_ASSERT_EQUAL(std::string("1"), lines(sql("SELECT COUNT(*) FROM users WHERE username='django_alice'"))[0]);
         CPPUNIT_ASSERT_EQUAL(std::string("pbkdf2_sha256$260000$"),
@@ -430,7 +412,7 @@ public:
 
     void testImportReportsInvalidEntries() {
         // alice's pbkdf2 hash from the fixture, under a new name.
-        JsonPtr fixture = parseJson(readFile(fixturePath()));
+        JsonPtr fixture = parseJson(readTextFile(fixturePath()));
         const std::string hash = jstr(fixture.get(), "[0].fields.password");
         CPPUNIT_ASSERT_MESSAGE("fixture hash", hash.rfind("pbkdf2_sha256$", 0) == 0);
         const std::string good = uniqueName("imp"), also = uniqueName("imp");
@@ -554,7 +536,7 @@ public:
 
     void testMigrateFreshDatabaseAsRoot() {
         // The stack's MariaDB lets the OS root in as its root over the socket.
-        if (geteuid() != 0) return;
+        if (geteuid() != 0) SKIP_TEST("needs to run as root, the stack's MariaDB root over its socket");
         const std::string db = uniqueName("admin_fresh");
         sql("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");  // as lib.sh
         const std::string env = "LLMAPI_DATABASE_USER=root LLMAPI_DATABASE_NAME=" + db;

@@ -2,7 +2,9 @@
 // assertStatus, which rejects leaked secrets, SQL, exceptions and stack traces.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "stack.h"
 
 using namespace it;
 using namespace std::string_literals;

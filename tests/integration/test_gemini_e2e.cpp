@@ -6,7 +6,10 @@
 #include <map>
 #include <tuple>
 
-#include "test_support.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
 
 using namespace it;
 

@@ -10,7 +10,14 @@
 #include <future>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
+#include "stack.h"
+#include "text.h"
+#include "wait.h"
 
 using namespace it;
 
@@ -247,8 +254,7 @@ public:
         const long long streams = sample(kActiveStreams);
         fake::script(R"({"chunk_delay_ms":300})");
         auto pending = openStream(token);
-        CPPUNIT_ASSERT_MESSAGE("llm_api_active_streams never rose by 1",
-                               pollUntil(5, [&] { return sample(kActiveStreams) == streams + 1; }));
+        WAIT_FOR([&] { return sample(kActiveStreams) == streams + 1; }, 5, "llm_api_active_streams to rise by 1");
         CPPUNIT_ASSERT(pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready);  // still open
         ASSERT_COMPLETE_STREAM(pending.get());
         CPPUNIT_ASSERT_EQUAL(streams, settledSample(kActiveStreams, streams));
@@ -347,8 +353,7 @@ public:
         fake::script(repeated(n, R"({"chunk_delay_ms":500})"));  // ~17 events: ~8 s
         std::vector<std::future<StreamOutcome>> pending;
         for (int i = 0; i < n; ++i) pending.push_back(openStream(token));
-        CPPUNIT_ASSERT_MESSAGE("the streams did not all start",
-                               pollUntil(5, [&] { return sample(kActiveStreams) >= streams + n; }));
+        WAIT_FOR([&] { return sample(kActiveStreams) >= streams + n; }, 5, "all the streams to start");
 
         const std::string killed = lines(ctl("kill-worker")).at(0);
         std::vector<long> afterKill;
@@ -391,7 +396,7 @@ public:
             ids.push_back(uniqueName("reload-stream"));
             pending.push_back(openStream(token, ids.back()));
         }
-        CPPUNIT_ASSERT(pollUntil(5, [] { return json_array_size(fake::requests().get()) == 3; }));
+        WAIT_FOR([] { return json_array_size(fake::requests().get()) == 3; }, 5, "the fake to record 3 requests");
 
         const auto probe = [&token](const std::string& expectedGeneration) {
             return pollUntil(15, [&] {

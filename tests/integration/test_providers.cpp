@@ -4,7 +4,10 @@
 // before any upstream call (API.md sections 1-4 and 7).
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "test_support.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
 
 using namespace it;
 

@@ -5,7 +5,10 @@
 
 #include <chrono>
 
-#include "test_support.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
 
 using namespace it;
 

@@ -2,7 +2,8 @@
 // same paths, headers and bodies, only the username made unique per run.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
 
 using namespace it;
 

@@ -4,7 +4,9 @@
 #include <future>
 #include <thread>
 
-#include "test_support.h"
+#include "accounts.h"
+#include "assertions.h"
+#include "stack.h"
 
 using namespace it;
 

@@ -4,9 +4,12 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
-#include <thread>
 
-#include "test_support.h"
+#include "assertions.h"
+#include "chat.h"
+#include "fake_client.h"
+#include "json_path.h"
+#include "wait.h"
 
 using namespace it;
 
@@ -207,13 +210,11 @@ public:
         CPPUNIT_ASSERT_MESSAGE(std::to_string(kStreams) + " streams took " + std::to_string(secondsSince(start)) + " s",
                                secondsSince(start) < 8.0);
         // Every upstream stream is cancelled well before its natural end (8 s).
-        const auto last = std::chrono::steady_clock::now();
         JsonPtr st;
-        while (secondsSince(last) < 4.0) {
+        pollUntil(4, [&] {
             st = fake::stats();
-            if (jint(st.get(), "in_flight") == 0) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+            return jint(st.get(), "in_flight") == 0;
+        });
         CPPUNIT_ASSERT_EQUAL_MESSAGE(dumpJson(st.get()), json_int_t{0}, jint(st.get(), "in_flight"));
         JsonPtr reqs = fake::waitForRequests(
             [&](const json_t* list) {

@@ -34,11 +34,18 @@ namespace {
 //   make_password("correct horse battery staple", "s4ltS4ltS4lt", hasher=h600k)
 //   make_password("hunter2", "fixedsalt0123", hasher=h1k)
 //   make_password("pässwörd-日本語", "fixedsalt0123", hasher=h1k)
-//   make_password("hunter2", "abcdefghijklmnopqrstuv", hasher="argon2")
-//   make_password("hunter2", hasher="argon2")                    # random salt
-//   make_password("pässwörd-日本語", "ABCDEFGHIJKLMNOPQRSTUV", hasher="argon2")
 //   make_password("hunter2", "abcdefghijklmnopqrstuv", hasher=Argon2Len32())
-//   make_password("hunter2", hasher=Argon2Len32())               # random salt
+//   # Django's hasher at a cheap cost, for all the other argon2 checks:
+//   class Cheap(Argon2PasswordHasher):
+//       time_cost = 1; memory_cost = 64; parallelism = 1
+//   class CheapLen32(Cheap):
+//       def params(self):
+//           p = super().params(); p.hash_len = 32; return p
+//   make_password("hunter2", "abcdefghijklmnopqrstuv", hasher=Cheap())
+//   make_password("hunter2", hasher=Cheap())                     # random salt
+//   make_password("hunter2", "abcdefghijklmnopqrstuv", hasher=CheapLen32())
+//   make_password("hunter2", hasher=CheapLen32())                # random salt
+//   make_password("pässwörd-日本語", "ABCDEFGHIJKLMNOPQRSTUV", hasher=Cheap())
 //   # argon2i / argon2d, which Django's verify() (argon2-cffi) also accepts:
 //   "argon2" + argon2.low_level.hash_secret(b"hunter2", b"saltsaltsalt",
 //       time_cost=1, memory_cost=64, parallelism=1, hash_len=32,
@@ -52,18 +59,21 @@ const std::string kPbkdf2_1k =
     "pbkdf2_sha256$1000$fixedsalt0123$MH+8a0Jbo8mdJieZ1Gxbr097lW9m82E6KFzQX4+on44=";
 const std::string kPbkdf2_1k_utf8 =
     "pbkdf2_sha256$1000$fixedsalt0123$tbS49b/8OwmFBdIiRCkyXKbbt9kwElJRc/FxVBqCBc8=";
-const std::string kArgon2Fixed16 =
-    "argon2$argon2id$v=19$m=102400,t=2,p=8$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$NKbNRDLlTpZETKeCwuQJQA";
-const std::string kArgon2Random16 =
-    "argon2$argon2id$v=19$m=102400,t=2,p=8$MWh1T2hIOFNLdmcxMGg2azlkU2JoOQ$YhyZUmOAn1sFvzmtD5iR9Q";
-const std::string kArgon2Utf8 =
-    "argon2$argon2id$v=19$m=102400,t=2,p=8$QUJDREVGR0hJSktMTU5PUFFSU1RVVg$VfYbk8/67Qo2a3cGT3G2kA";
+// The one vector at Django's full cost (m=100 MiB, t=2, p=8: about a second
+// per check); every other argon2 vector is Django's hasher at m=64, t=1, p=1.
 const std::string kArgon2Fixed32 =
     "argon2$argon2id$v=19$m=102400,t=2,p=8$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$"
     "BcwJuejAmsVFhGKihajE2rw0QNe1uKb7GxDyMaxYoA8";
-const std::string kArgon2Random32 =
-    "argon2$argon2id$v=19$m=102400,t=2,p=8$dFFreGhxNFhyUW5UUndFR3BNMkpXVQ$"
-    "U9gJRnXA6LYPdN4fewwU7VL+vUjU7do0NPESsIwHi1g";
+const std::string kArgon2CheapFixed16 =
+    "argon2$argon2id$v=19$m=64,t=1,p=1$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$HYW7GzNoP7RtGyiXJ4BCVQ";
+const std::string kArgon2CheapRandom16 =
+    "argon2$argon2id$v=19$m=64,t=1,p=1$ZnZ4azFMSzBRZDlkQUluUlFTc25saQ$ZZVD8YyMf9kFSiXs5/91nQ";
+const std::string kArgon2CheapFixed32 =
+    "argon2$argon2id$v=19$m=64,t=1,p=1$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$cO/Xv9+vNMgGGuj0K0rQF5gsckOde4md3pHZC3ggYus";
+const std::string kArgon2CheapRandom32 =
+    "argon2$argon2id$v=19$m=64,t=1,p=1$aEJLdktYTENadG81NEgzY3YzNTFCNQ$Nc2ifMMSm9o6DqKQydLU4Vxykubgn2o+gxBdx/F1LL4";
+const std::string kArgon2CheapUtf8 =
+    "argon2$argon2id$v=19$m=64,t=1,p=1$QUJDREVGR0hJSktMTU5PUFFSU1RVVg$B4hNTL7b0/tKM3D3e7F/uA";
 const std::string kArgon2i =
     "argon2$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0$XFL5dU70NLNrVDmTBH5B2A6Ck4KeBaN8A9Eu0lvjlXY";
 const std::string kArgon2d =
@@ -88,7 +98,7 @@ class PasswordTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPbkdf2DjangoDefaultIterations);
     CPPUNIT_TEST(testPbkdf2DjangoLowIterations);
     CPPUNIT_TEST(testPbkdf2Utf8);
-    CPPUNIT_TEST(testArgon2DjangoDefaults);
+    CPPUNIT_TEST(testArgon2Django);
     CPPUNIT_TEST(testArgon2Utf8);
     CPPUNIT_TEST(testArgon2iAndArgon2d);
     CPPUNIT_TEST(testArgon2Tampered);
@@ -126,18 +136,21 @@ public:
                                         kPbkdf2_1k_utf8));
     }
 
-    void testArgon2DjangoDefaults() {
-        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2Fixed16));
-        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2Random16));
+    void testArgon2Django() {
+        // The compatibility check: Django's default cost, 8 lanes. One verify only.
         CPPUNIT_ASSERT(verify_password("hunter2", kArgon2Fixed32));
-        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2Random32));
-        CPPUNIT_ASSERT(!verify_password("hunter3", kArgon2Fixed32));
-        CPPUNIT_ASSERT(!verify_password("Hunter2", kArgon2Random16));
+        // Both hash lengths, fixed and random salts, at a cheap cost.
+        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2CheapFixed16));
+        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2CheapRandom16));
+        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2CheapFixed32));
+        CPPUNIT_ASSERT(verify_password("hunter2", kArgon2CheapRandom32));
+        CPPUNIT_ASSERT(!verify_password("hunter3", kArgon2CheapFixed32));
+        CPPUNIT_ASSERT(!verify_password("Hunter2", kArgon2CheapRandom16));
     }
 
     void testArgon2Utf8() {
-        CPPUNIT_ASSERT(verify_password(kUtf8Password, kArgon2Utf8));
-        CPPUNIT_ASSERT(!verify_password("passwoerd", kArgon2Utf8));
+        CPPUNIT_ASSERT(verify_password(kUtf8Password, kArgon2CheapUtf8));
+        CPPUNIT_ASSERT(!verify_password("passwoerd", kArgon2CheapUtf8));
     }
 
     void testArgon2iAndArgon2d() {
@@ -227,9 +240,15 @@ public:
         //           identify_hasher(h).must_update(h))' "$HASH"
         //   -> True False True  (must_update only because argon2-cffi 21.1's
         //   default hash_len is 16 where we, like newer versions, write 32).
-        const std::string h1 = hash_password("hunter2");
+        // The defaults are Django's; the rest is checked at a cheap cost, as the
+        // parameters only change the numbers in the string.
+        const Argon2Params defaults;
+        CPPUNIT_ASSERT_EQUAL(uint32_t{2}, defaults.time_cost);
+        CPPUNIT_ASSERT_EQUAL(uint32_t{102400}, defaults.memory_kib);
+        CPPUNIT_ASSERT_EQUAL(uint32_t{8}, defaults.parallelism);
+        const std::string h1 = hash_password("hunter2", kFast);
         static const std::regex shape(
-            R"(argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$[A-Za-z0-9+/]{30}\$[A-Za-z0-9+/]{43})");
+            R"(argon2\$argon2id\$v=19\$m=64,t=1,p=1\$[A-Za-z0-9+/]{30}\$[A-Za-z0-9+/]{43})");
         CPPUNIT_ASSERT_MESSAGE(h1, std::regex_match(h1, shape));
 
         // The salt decodes to 22 alphanumerics, like Django's get_random_string.
@@ -241,7 +260,7 @@ public:
 
         CPPUNIT_ASSERT(verify_password("hunter2", h1));
         CPPUNIT_ASSERT(!verify_password("hunter3", h1));
-        CPPUNIT_ASSERT(h1 != hash_password("hunter2"));  // random salt
+        CPPUNIT_ASSERT(h1 != hash_password("hunter2", kFast));  // random salt
     }
 
     void testHashPasswordParams() {
@@ -263,6 +282,8 @@ public:
         CPPUNIT_ASSERT_THROW(hash_password("x", Argon2Params{1, 2u << 20, 1}), std::invalid_argument);
     }
 
+    // At Django's full cost (one hash on first use, then a verify per call):
+    // burn_password_time takes no parameters, so this cannot be made cheap here.
     void testBurnPasswordTime() {
         CPPUNIT_ASSERT_NO_THROW(burn_password_time("nobody's password"));
         CPPUNIT_ASSERT_NO_THROW(burn_password_time(""));
