@@ -1,15 +1,19 @@
-// llmapi::config: INI syntax, LLMAPI_* environment overrides, validation and
-// the declaration of every setting.
+// llmapi::config: INI syntax, LLMAPI_* environment overrides, validation, the
+// declaration of every setting and conf/app.ini's agreement with it.
 #include "config/config.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <climits>
 #include <cstdio>
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
+#include "config/ini.h"
 #include "config/settings.h"
 
 using llmapi::config::Config;
@@ -55,6 +59,52 @@ std::string value_text(const Setting& s, Config& c) {
     return std::visit(Text{}, s.field(c));
 }
 
+// The settings an INI text documents: its sections and keys, active or
+// commented out ("; key = value"), a commented "; [provider.*]" header
+// included. Returns what disagrees with the declaration, one line each:
+// a key missing or undeclared, a default other than the declared one.
+// [provider.NAME] sections are examples: their keys must be declared, their
+// values are free (the load checks them).
+std::string documentation_errors(const std::string& ini_text) {
+    static const std::regex documented(R"(^\s*;\s*(\[[a-z.*_]+\]\s*(;.*)?|[a-z_]+\s*=.*)$)");
+    std::istringstream in(ini_text);
+    std::string uncommented, line;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, documented)) line.erase(0, line.find(';') + 1);
+        uncommented += line + "\n";
+    }
+    llmapi::config::Ini ini;
+    if (auto e = llmapi::config::parse_ini(uncommented, ini))
+        return "line " + std::to_string(e->line) + ": " + e->message;
+
+    std::string errors;
+    std::set<std::string> seen;  // "section key" of each declared key documented
+    for (const auto& section : ini.sections) {
+        const std::string declared = llmapi::config::declared_section(section.name);
+        const bool example = declared != section.name;
+        for (const auto& e : section.entries) {
+            const Setting* s = llmapi::config::find_setting(declared, e.key);
+            const std::string at = "line " + std::to_string(e.line) + ": [" + section.name + "] " + e.key;
+            if (!s) errors += at + " is not declared\n";
+            else if (!example && e.value != s->default_value)
+                errors += at + " = " + e.value + ", declared default " + s->default_value + "\n";
+            if (s && !example) seen.insert(declared + " " + e.key);
+        }
+    }
+    for (const Setting& s : settings())
+        if (!seen.count(std::string(s.section) + " " + s.key))
+            errors += std::string("[") + s.section + "] " + s.key + " is not documented\n";
+    return errors;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    CPPUNIT_ASSERT_MESSAGE("cannot read " + path, in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 }  // namespace
 
 class ConfigTest : public CppUnit::TestFixture {
@@ -79,6 +129,9 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnknownKeyInFile);
     CPPUNIT_TEST(testUnknownSection);
     CPPUNIT_TEST(testUnknownEnvOverride);
+    CPPUNIT_TEST(testShippedAppIni);
+    CPPUNIT_TEST(testDocumentationCheck);
+    CPPUNIT_TEST(testDescribe);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -369,6 +422,36 @@ public:
         const char* const other[] = {kSecretEnv[0], "LLMAPI_TEST_URL=http://x", "LLMAPI_PROVIDER_GHOST_API_KEY=k",
                                      nullptr};
         CPPUNIT_ASSERT(load_ok("", other).providers.providers.empty());
+    }
+
+    // conf/app.ini loads, and documents exactly the declared keys with their defaults.
+    void testShippedAppIni() {
+        const std::string path = std::string(LLMAPI_TOP_SRCDIR) + "/conf/app.ini";
+        Config c;
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, load_config(path, kSecretEnv, c, error));
+        CPPUNIT_ASSERT_EQUAL(std::string(), documentation_errors(read_file(path)));
+    }
+
+    // The check above finds what it should.
+    void testDocumentationCheck() {
+        std::string all;
+        for (const char* text : {"[server]\nport = 8001\n", "[server]\nthread = 8\n", "[provider.x]\nkindd = y\n",
+                                        "; [provider.*]\n; retries = 3\n"})
+            all += documentation_errors(text);
+        for (const char* needle :
+             {"line 2: [server] port = 8001, declared default 8000", "line 2: [server] thread is not declared",
+              "line 2: [provider.x] kindd is not declared", "line 2: [provider.*] retries = 3, declared default 2",
+              "[database] host is not documented", "[provider.*] kind is not documented"})
+            CPPUNIT_ASSERT_MESSAGE(std::string(needle) + " not in:\n" + all, all.find(needle) != std::string::npos);
+    }
+
+    void testDescribe() {
+        const std::string text = llmapi::config::describe();
+        CPPUNIT_ASSERT_EQUAL(std::string(), documentation_errors(text));
+        CPPUNIT_ASSERT(text.find("port = 8000                 ; nginx listens on 127.0.0.1:<port> (1 to 65535)\n") !=
+                       std::string::npos);
+        load_ok(text);
     }
 };
 
