@@ -1,157 +1,137 @@
 #include "config/config.h"
 
 #include <cerrno>
-#include <climits>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-#include "providers/provider.h"
+#include "config/ini.h"
+#include "config/settings.h"
 
 namespace llmapi::config {
 
 namespace {
 
-// Reads typed values from one section; the first bad value wins the error.
-class Reader {
-public:
-    Reader(const Ini& ini, std::string& error) : ini_(ini), error_(error) {}
+std::string bad_value(const std::string& section, const std::string& key, const std::string& why) {
+    return "config: [" + section + "] " + key + " " + why;
+}
 
-    void str(const std::string& sec, const std::string& key, std::string& out) {
-        if (const std::string* v = find(sec, key)) out = *v;
-    }
+// Where the text or the environment set something: "app.ini:12" for a file,
+// "line 12" for text from memory, the variable for an environment override.
+std::string where(const std::string& path, int line, const std::string& variable = "") {
+    if (!variable.empty()) return "environment variable " + variable;
+    return (path.empty() ? "line " : path + ":") + std::to_string(line);
+}
 
-    void integer(const std::string& sec, const std::string& key, long& out, long min, long max) {
-        const std::string* v = find(sec, key);
-        if (!v || !error_.empty()) return;
+// Parses `text` as `s` declares it and stores it in `c`; returns why not ("must be ...").
+std::string store(const Setting& s, const std::string& text, Config& c) {
+    const Field field = s.field(c);
+    switch (s.type) {
+    case Type::String:
+        *std::get<std::string*>(field) = text;
+        return "";
+    case Type::Integer: {
         errno = 0;
         char* end = nullptr;
-        long n = std::strtol(v->c_str(), &end, 10);
-        if (v->empty() || *end != '\0' || errno == ERANGE || n < min || n > max) {
-            fail(sec, key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max) +
-                               ", got '" + *v + "'");
-            return;
+        const long n = std::strtol(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || errno == ERANGE || n < s.min || n > s.max)
+            return "must be an integer from " + std::to_string(s.min) + " to " + std::to_string(s.max) + ", got '" +
+                   text + "'";
+        if (int* const* i = std::get_if<int*>(&field)) **i = static_cast<int>(n);  // ranges of int members fit
+        else *std::get<long*>(field) = n;
+        return "";
+    }
+    case Type::Boolean:
+        if (text == "true" || text == "yes" || text == "on" || text == "1") *std::get<bool*>(field) = true;
+        else if (text == "false" || text == "no" || text == "off" || text == "0") *std::get<bool*>(field) = false;
+        else return "must be true or false, got '" + text + "'";
+        return "";
+    }
+    return "has no type";
+}
+
+// Every setting of `declared`: its default, then the value [section] gives it.
+std::string read_section(const std::string& declared, const IniSection& section, Config& c) {
+    for (const Setting& s : settings()) {
+        if (declared != s.section) continue;
+        const std::string* value = section.find(s.key);
+        const std::string why = store(s, value ? *value : s.default_value, c);
+        if (!why.empty()) return bad_value(section.name, s.key, why);
+    }
+    return "";
+}
+
+// The first section or key the declaration does not know, as one line.
+std::string unknown_setting(const Ini& ini, const std::string& path) {
+    for (const IniSection& section : ini.sections) {
+        const std::string declared = declared_section(section.name);
+        // [provider.*] only documents the keys of every provider (app.ini has it commented out).
+        if (!is_declared_section(declared) || section.name == kProviderTemplate)
+            return "config: " + where(path, section.line) + ": unknown section [" + section.name + "]";
+        for (const IniEntry& e : section.entries)
+            if (!find_setting(declared, e.key))
+                return "config: " + where(path, e.line, e.variable) + ": unknown key '" + e.key + "' in [" +
+                       section.name + "]";
+    }
+    return "";
+}
+
+// Checks that span keys, or that no single key's type says.
+std::string cross_check(const Config& c, bool require_secret) {
+    for (const ProviderConfig& p : c.providers.providers) {
+        const std::string section = "provider." + p.name;
+        // Which kinds exist is the providers layer's to say (its registry).
+        if (p.kind.empty()) return bad_value(section, "kind", "is required");
+        if (!p.auth.empty() && p.auth != "none")
+            return bad_value(section, "auth", "must be empty or none, got '" + p.auth + "'");
+    }
+    if (require_secret && c.jwt.secret.size() < 32)
+        return bad_value("jwt", "secret",
+                         c.jwt.secret.empty() ? "is required (set LLMAPI_JWT_SECRET), at least 32 bytes"
+                                              : "must be at least 32 bytes");
+    if (c.database.name.empty()) return bad_value("database", "name", "is required");
+    if (c.database.user.empty()) return bad_value("database", "user", "is required");
+    if (c.server.socket.empty()) return bad_value("server", "socket", "is required");
+    return "";
+}
+
+// `path` names the text in messages ("" for text from memory).
+bool load(const std::string& text, const std::string& path, const char* const* env, Config& out, std::string& error,
+          bool require_secret) {
+    Ini ini;
+    if (auto e = parse_ini(text, ini)) {
+        error = "config: " + where(path, e->line) + ": " + e->message;
+        return false;
+    }
+    // The declared sections are always overridable from the environment, even
+    // when the file leaves them out, so secrets can live in the environment only.
+    for (const Setting& s : settings())
+        if (s.section != std::string(kProviderTemplate)) ini.section_or_add(s.section);
+    apply_env_overrides(ini, env);
+
+    error = unknown_setting(ini, path);
+    if (!error.empty()) return false;
+    Config c;
+    for (const IniSection& section : ini.sections) {
+        const std::string declared = declared_section(section.name);
+        if (declared == kProviderTemplate) {
+            c.providers.providers.emplace_back();  // the provider.* keys' fields are in it
+            c.providers.providers.back().name = section.name.substr(std::string("provider.").size());
         }
-        out = n;
+        error = read_section(declared, section, c);
+        if (!error.empty()) return false;
     }
-
-    void integer(const std::string& sec, const std::string& key, int& out, long min, long max) {
-        long n = out;
-        integer(sec, key, n, min, max);
-        out = static_cast<int>(n);
-    }
-
-    void boolean(const std::string& sec, const std::string& key, bool& out) {
-        const std::string* v = find(sec, key);
-        if (!v || !error_.empty()) return;
-        if (*v == "true" || *v == "yes" || *v == "on" || *v == "1") out = true;
-        else if (*v == "false" || *v == "no" || *v == "off" || *v == "0") out = false;
-        else fail(sec, key, "must be true or false, got '" + *v + "'");
-    }
-
-    void fail(const std::string& sec, const std::string& key, const std::string& why) {
-        if (error_.empty()) error_ = "config: [" + sec + "] " + key + " " + why;
-    }
-
-private:
-    const std::string* find(const std::string& sec, const std::string& key) const {
-        const IniSection* s = ini_.section(sec);
-        return s ? s->find(key) : nullptr;
-    }
-    const Ini& ini_;
-    std::string& error_;
-};
-
-void read_provider(Reader& r, const std::string& sec, ProviderConfig& p) {
-    p.name = sec.substr(std::string("provider.").size());
-    r.str(sec, "kind", p.kind);
-    r.str(sec, "base_url", p.base_url);
-    r.str(sec, "api_key", p.api_key);
-    r.str(sec, "auth", p.auth);
-    r.integer(sec, "connect_timeout_s", p.connect_timeout_s, 1, 3600);
-    r.integer(sec, "timeout_s", p.timeout_s, 1, 86400);
-    r.integer(sec, "idle_timeout_s", p.idle_timeout_s, 1, 86400);
-    r.integer(sec, "retries", p.retries, 0, 10);
-    r.str(sec, "fallback", p.fallback);
-    r.str(sec, "headers", p.headers);
-    r.integer(sec, "max_response_bytes", p.max_response_bytes, 1024, 1L << 34);
-    if (!providers::find_factory(p.kind)) {
-        std::string kinds;
-        for (const auto& k : providers::known_kinds()) kinds += (kinds.empty() ? "" : " or ") + k;
-        r.fail(sec, "kind", "must be " + kinds + ", got '" + p.kind + "'");
-    }
-    if (!p.auth.empty() && p.auth != "none") r.fail(sec, "auth", "must be empty or none, got '" + p.auth + "'");
+    error = cross_check(c, require_secret);
+    if (!error.empty()) return false;
+    out = std::move(c);
+    return true;
 }
 
 }  // namespace
 
 bool load_config_text(const std::string& text, const char* const* env, Config& out, std::string& error,
                       bool require_secret) {
-    Ini ini;
-    if (auto e = parse_ini(text, ini)) {
-        error = "config: line " + std::to_string(e->line) + ": " + e->message;
-        return false;
-    }
-    // These sections are always overridable from the environment, even when
-    // the file leaves them out, so secrets can live in the environment only.
-    for (const char* s : {"server", "database", "jwt", "auth", "limits", "providers"}) ini.section_or_add(s);
-    apply_env_overrides(ini, env);
-
-    Config c;
-    error.clear();
-    Reader r(ini, error);
-    r.integer("server", "port", c.server.port, 1, 65535);
-    r.integer("server", "workers", c.server.workers, 1, 256);
-    r.integer("server", "threads", c.server.threads, 1, 4096);
-    r.integer("server", "max_body_bytes", c.server.max_body_bytes, 1024, 1L << 30);
-    r.str("server", "socket", c.server.socket);
-    r.integer("server", "listen_backlog", c.server.listen_backlog, 16, 65535);
-    r.integer("server", "shutdown_timeout_s", c.server.shutdown_timeout_s, 0, 3600);
-    r.str("server", "spool_dir", c.server.spool_dir);
-    r.integer("server", "usage_flush_ms", c.server.usage_flush_ms, 0, 10000);
-    r.str("server", "access_log", c.server.access_log);
-
-    r.str("database", "host", c.database.host);
-    r.integer("database", "port", c.database.port, 1, 65535);
-    r.str("database", "socket", c.database.socket);
-    r.str("database", "name", c.database.name);
-    r.str("database", "user", c.database.user);
-    r.str("database", "password", c.database.password);
-    r.integer("database", "pool_size", c.database.pool_size, 1, 1024);
-    r.integer("database", "connect_timeout_s", c.database.connect_timeout_s, 1, 300);
-    r.integer("database", "borrow_timeout_ms", c.database.borrow_timeout_ms, 1, 600000);
-
-    r.str("jwt", "secret", c.jwt.secret);
-    r.integer("jwt", "access_lifetime_s", c.jwt.access_lifetime_s, 1, 10L * 365 * 86400);
-    r.integer("jwt", "refresh_lifetime_s", c.jwt.refresh_lifetime_s, 1, 10L * 365 * 86400);
-    r.boolean("jwt", "rotate_refresh", c.jwt.rotate_refresh);
-
-    r.integer("auth", "min_password_length", c.auth.min_password_length, 1, 4096);
-    r.integer("auth", "max_concurrent_hashes", c.auth.max_concurrent_hashes, 1, 256);
-    r.integer("auth", "user_cache_ms", c.auth.user_cache_ms, 0, 3600L * 1000);
-
-    r.integer("limits", "requests_per_minute", c.limits.requests_per_minute, 0, 1L << 40);
-    r.integer("limits", "tokens_per_day", c.limits.tokens_per_day, 0, 1L << 50);
-
-    r.str("providers", "default", c.providers.default_provider);
-    r.integer("providers", "models_cache_s", c.providers.models_cache_s, 0, 86400 * 30);
-    for (const auto& s : ini.sections) {
-        if (s.name.rfind("provider.", 0) == 0 && s.name.size() > 9) {
-            ProviderConfig p;
-            read_provider(r, s.name, p);
-            c.providers.providers.push_back(p);
-        }
-    }
-
-    if (error.empty() && require_secret && c.jwt.secret.size() < 32)
-        r.fail("jwt", "secret", c.jwt.secret.empty() ? "is required (set LLMAPI_JWT_SECRET), at least 32 bytes"
-                                                     : "must be at least 32 bytes");
-    if (error.empty() && c.database.name.empty()) r.fail("database", "name", "is required");
-    if (error.empty() && c.database.user.empty()) r.fail("database", "user", "is required");
-    if (error.empty() && c.server.socket.empty()) r.fail("server", "socket", "is required");
-    if (!error.empty()) return false;
-    out = std::move(c);
-    return true;
+    return load(text, "", env, out, error, require_secret);
 }
 
 bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error,
@@ -163,7 +143,7 @@ bool load_config(const std::string& path, const char* const* env, Config& out, s
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    return load_config_text(ss.str(), env, out, error, require_secret);
+    return load(ss.str(), path, env, out, error, require_secret);
 }
 
 }  // namespace llmapi::config

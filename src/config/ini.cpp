@@ -35,15 +35,15 @@ std::string env_name_of(const std::string& section) {
 }  // namespace
 
 const std::string* IniSection::find(const std::string& key) const {
-    for (const auto& [k, v] : entries)
-        if (k == key) return &v;
+    for (const auto& e : entries)
+        if (e.key == key) return &e.value;
     return nullptr;
 }
 
-void IniSection::set(const std::string& key, const std::string& value) {
-    for (auto& [k, v] : entries)
-        if (k == key) { v = value; return; }
-    entries.emplace_back(key, value);
+void IniSection::set(IniEntry entry) {
+    for (auto& e : entries)
+        if (e.key == entry.key) { e = std::move(entry); return; }
+    entries.push_back(std::move(entry));
 }
 
 const IniSection* Ini::section(const std::string& name) const {
@@ -52,10 +52,10 @@ const IniSection* Ini::section(const std::string& name) const {
     return nullptr;
 }
 
-IniSection& Ini::section_or_add(const std::string& name) {
+IniSection& Ini::section_or_add(const std::string& name, int line) {
     for (auto& s : sections)
         if (s.name == name) return s;
-    sections.push_back(IniSection{name, {}});
+    sections.push_back(IniSection{name, line, {}});
     return sections.back();
 }
 
@@ -76,7 +76,7 @@ std::optional<IniError> parse_ini(const std::string& text, Ini& out) {
                 return IniError{lineno, "malformed section header"};
             std::string name = trim(line.substr(1, close - 1));
             if (name.empty()) return IniError{lineno, "empty section name"};
-            current = &out.section_or_add(name);
+            current = &out.section_or_add(name, lineno);
             continue;
         }
         size_t eq = line.find('=');
@@ -84,7 +84,7 @@ std::optional<IniError> parse_ini(const std::string& text, Ini& out) {
         if (!current) return IniError{lineno, "key outside of any [section]"};
         std::string key = trim(line.substr(0, eq));
         if (key.empty()) return IniError{lineno, "empty key"};
-        current->set(key, trim(strip_inline_comment(line.substr(eq + 1))));
+        current->set(IniEntry{key, trim(strip_inline_comment(line.substr(eq + 1))), lineno, ""});
     }
     return std::nullopt;
 }
@@ -108,7 +108,7 @@ void apply_env_overrides(Ini& ini, const char* const* env) {
             }
             if (other) continue;
             std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-            section.set(key, eq + 1);
+            section.set(IniEntry{key, eq + 1, 0, std::string(entry, eq)});
         }
     }
 }

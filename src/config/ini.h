@@ -1,24 +1,33 @@
 // A small INI reader: [section], key = value, ';' or '#' comments (whole line,
-// or after whitespace on a value line). Keys and sections keep their order.
+// or after whitespace on a value line). Keys and sections keep their order and
+// where they were set (a line, or an environment variable), for messages.
 #pragma once
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace llmapi::config {
 
+struct IniEntry {
+    std::string key;
+    std::string value;
+    int line = 0;          // where the text set it; 0 when an environment variable did
+    std::string variable;  // the LLMAPI_* variable that set it, if one did
+};
+
 struct IniSection {
     std::string name;
-    std::vector<std::pair<std::string, std::string>> entries;
+    int line = 0;  // its first header in the text; 0 when added by the program
+    std::vector<IniEntry> entries;
     const std::string* find(const std::string& key) const;
-    void set(const std::string& key, const std::string& value);
+    // Sets `key`; a later setting (the environment's, a repeated key) replaces the value and its origin.
+    void set(IniEntry entry);
 };
 
 struct Ini {
     std::vector<IniSection> sections;
     const IniSection* section(const std::string& name) const;
-    IniSection& section_or_add(const std::string& name);
+    IniSection& section_or_add(const std::string& name, int line = 0);
 };
 
 struct IniError {

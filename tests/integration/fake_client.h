@@ -1,4 +1,4 @@
-// The control API of the fake providers (tests/fakes/fake_llm.cpp) at
+// The control API of the fake providers (tests/fakes/control.cpp) at
 // LLMAPI_TEST_FAKE_URL: a queue of scripted behaviours and the recorded requests.
 #pragma once
 

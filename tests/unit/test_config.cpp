@@ -1,13 +1,27 @@
-// llmapi::config: INI syntax, LLMAPI_* environment overrides, validation.
+// llmapi::config: INI syntax, LLMAPI_* environment overrides, validation, the
+// declaration of every setting and conf/app.ini's agreement with it.
 #include "config/config.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <climits>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
+#include <unistd.h>
+
+#include "config/ini.h"
+#include "config/settings.h"
 
 using llmapi::config::Config;
 using llmapi::config::load_config;
 using llmapi::config::load_config_text;
+using llmapi::config::Setting;
+using llmapi::config::settings;
+using llmapi::config::Type;
 
 namespace {
 
@@ -32,6 +46,65 @@ std::string load_error(const std::string& text, const std::string& needle, const
     return error;
 }
 
+bool is_template(const Setting& s) { return s.section == std::string(llmapi::config::kProviderTemplate); }
+
+// A setting's value in `c` as app.ini writes it (a provider.* key: in c's last provider).
+std::string value_text(const Setting& s, Config& c) {
+    struct Text {
+        std::string operator()(const std::string* v) const { return *v; }
+        std::string operator()(const int* v) const { return std::to_string(*v); }
+        std::string operator()(const long* v) const { return std::to_string(*v); }
+        std::string operator()(const bool* v) const { return *v ? "true" : "false"; }
+    };
+    return std::visit(Text{}, s.field(c));
+}
+
+// The settings an INI text documents: its sections and keys, active or
+// commented out ("; key = value"), a commented "; [provider.*]" header
+// included. Returns what disagrees with the declaration, one line each:
+// a key missing or undeclared, a default other than the declared one.
+// [provider.NAME] sections are examples: their keys must be declared, their
+// values are free (the load checks them).
+std::string documentation_errors(const std::string& ini_text) {
+    static const std::regex documented(R"(^\s*;\s*(\[[a-z.*_]+\]\s*(;.*)?|[a-z_]+\s*=.*)$)");
+    std::istringstream in(ini_text);
+    std::string uncommented, line;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, documented)) line.erase(0, line.find(';') + 1);
+        uncommented += line + "\n";
+    }
+    llmapi::config::Ini ini;
+    if (auto e = llmapi::config::parse_ini(uncommented, ini))
+        return "line " + std::to_string(e->line) + ": " + e->message;
+
+    std::string errors;
+    std::set<std::string> seen;  // "section key" of each declared key documented
+    for (const auto& section : ini.sections) {
+        const std::string declared = llmapi::config::declared_section(section.name);
+        const bool example = declared != section.name;
+        for (const auto& e : section.entries) {
+            const Setting* s = llmapi::config::find_setting(declared, e.key);
+            const std::string at = "line " + std::to_string(e.line) + ": [" + section.name + "] " + e.key;
+            if (!s) errors += at + " is not declared\n";
+            else if (!example && e.value != s->default_value)
+                errors += at + " = " + e.value + ", declared default " + s->default_value + "\n";
+            if (s && !example) seen.insert(declared + " " + e.key);
+        }
+    }
+    for (const Setting& s : settings())
+        if (!seen.count(std::string(s.section) + " " + s.key))
+            errors += std::string("[") + s.section + "] " + s.key + " is not documented\n";
+    return errors;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    CPPUNIT_ASSERT_MESSAGE("cannot read " + path, in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 }  // namespace
 
 class ConfigTest : public CppUnit::TestFixture {
@@ -49,6 +122,16 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testProviderErrors);
     CPPUNIT_TEST(testSyntaxErrors);
     CPPUNIT_TEST(testMissingFile);
+    CPPUNIT_TEST(testDeclarationIsConsistent);
+    CPPUNIT_TEST(testDefaultsAreTheDeclared);
+    CPPUNIT_TEST(testDeclaredRangesRefused);
+    CPPUNIT_TEST(testUnknownKey);
+    CPPUNIT_TEST(testUnknownKeyInFile);
+    CPPUNIT_TEST(testUnknownSection);
+    CPPUNIT_TEST(testUnknownEnvOverride);
+    CPPUNIT_TEST(testShippedAppIni);
+    CPPUNIT_TEST(testDocumentationCheck);
+    CPPUNIT_TEST(testDescribe);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -210,8 +293,9 @@ public:
     }
 
     void testProviderErrors() {
-        const std::string e = load_error("[provider.claude]\nkind = anthropic\n", "[provider.claude] kind");
-        CPPUNIT_ASSERT(e.find("'anthropic'") != std::string::npos);
+        // Which kinds exist is the providers layer's to check; config only wants one.
+        CPPUNIT_ASSERT_EQUAL(std::string("config: [provider.x] kind is required"),
+                             load_error("[provider.x]\nkind =\n", "kind"));
         load_error("[provider.x]\nretries = 11\n", "[provider.x] retries");
         load_error("[provider.x]\nauth = basic\n", "[provider.x] auth");
         CPPUNIT_ASSERT_EQUAL(std::string("none"), load_ok("[provider.local]\nauth = none\n").providers.providers[0].auth);
@@ -233,6 +317,141 @@ public:
         std::string error;
         CPPUNIT_ASSERT(!load_config("/nonexistent/llmapi/app.ini", kSecretEnv, c, error));
         CPPUNIT_ASSERT_EQUAL(std::string("config: cannot read /nonexistent/llmapi/app.ini"), error);
+    }
+
+    // Each row's member has the row's type; an int member's range fits an int.
+    void testDeclarationIsConsistent() {
+        Config c;
+        c.providers.providers.emplace_back();
+        std::set<std::string> keys;
+        for (const Setting& s : settings()) {
+            const std::string id = std::string(s.section) + " " + s.key;
+            CPPUNIT_ASSERT_MESSAGE("declared twice: " + id, keys.insert(id).second);
+            const auto field = s.field(c);
+            switch (s.type) {
+            case Type::String: CPPUNIT_ASSERT_MESSAGE(id, std::holds_alternative<std::string*>(field)); break;
+            case Type::Boolean: CPPUNIT_ASSERT_MESSAGE(id, std::holds_alternative<bool*>(field)); break;
+            case Type::Integer:
+                CPPUNIT_ASSERT_MESSAGE(id, std::holds_alternative<int*>(field) || std::holds_alternative<long*>(field));
+                CPPUNIT_ASSERT_MESSAGE(id, s.min <= s.max);
+                if (std::holds_alternative<int*>(field))
+                    CPPUNIT_ASSERT_MESSAGE(id, s.min >= INT_MIN && s.max <= INT_MAX);
+                break;
+            }
+            CPPUNIT_ASSERT_MESSAGE("no help: " + id, *s.help != '\0');
+        }
+    }
+
+    // An empty file (and an empty provider section) gives every declared default.
+    void testDefaultsAreTheDeclared() {
+        Config c;
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, load_config_text("[provider.p]\n", nullptr, c, error, /*require_secret=*/false));
+        for (const Setting& s : settings()) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(s.section) + " " + s.key, std::string(s.default_value),
+                                         value_text(s, c));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("p"), c.providers.providers.at(0).name);
+    }
+
+    // Values just outside each declared range, and a non-boolean, keep their messages.
+    void testDeclaredRangesRefused() {
+        for (const Setting& s : settings()) {
+            const std::string section = is_template(s) ? "provider.x" : s.section;
+            const std::string head = "config: [" + section + "] " + s.key + " must be ";
+            const auto refused = [&](const std::string& value, const std::string& why) {
+                CPPUNIT_ASSERT_EQUAL(head + why + ", got '" + value + "'",
+                                     load_error("[" + section + "]\n" + s.key + " = " + value + "\n", s.key));
+            };
+            const std::string range = "an integer from " + std::to_string(s.min) + " to " + std::to_string(s.max);
+            if (s.type == Type::Integer) {
+                refused(std::to_string(s.min - 1), range);
+                refused(std::to_string(s.max + 1), range);
+                refused("12x", range);
+            }
+            if (s.type == Type::Boolean) refused("maybe", "true or false");
+        }
+    }
+
+    void testUnknownKey() {
+        CPPUNIT_ASSERT_EQUAL(std::string("config: line 3: unknown key 'thread' in [server]"),
+                             load_error("[server]\nport = 8000\nthread = 8\n", "thread"));
+        CPPUNIT_ASSERT_EQUAL(std::string("config: line 4: unknown key 'api_kye' in [provider.x]"),
+                             load_error("[server]\n[provider.x]\nkind = openai\napi_kye = k\n", "api_kye"));
+        // A typo is named even where a bad value comes first, and a
+        // provider.* key is no key of [providers].
+        load_error("[server]\nport = x\nthread = 8\n", "line 3: unknown key 'thread'");
+        load_error("[providers]\nbase_url = x\n", "unknown key 'base_url' in [providers]");
+    }
+
+    void testUnknownKeyInFile() {
+        char path[] = "/tmp/llmapi-test-config-XXXXXX";
+        const int fd = mkstemp(path);
+        CPPUNIT_ASSERT(fd >= 0);
+        const std::string text = "; comment\n[server]\nworkers = 2\n\nthread = 8   ; typo\n";
+        CPPUNIT_ASSERT_EQUAL(ssize_t(text.size()), write(fd, text.data(), text.size()));
+        close(fd);
+        Config c;
+        std::string error;
+        const bool ok = load_config(path, kSecretEnv, c, error);
+        std::remove(path);
+        CPPUNIT_ASSERT(!ok);
+        CPPUNIT_ASSERT_EQUAL("config: " + std::string(path) + ":5: unknown key 'thread' in [server]", error);
+    }
+
+    void testUnknownSection() {
+        CPPUNIT_ASSERT_EQUAL(std::string("config: line 2: unknown section [sever]"),
+                             load_error("\n[sever]\nport = 8000\n", "[sever]"));
+        load_error("[provider]\nkind = openai\n", "line 1: unknown section [provider]");
+        load_error("[provider.]\n", "line 1: unknown section [provider.]");
+        load_error("[server]\n[Server]\n", "line 2: unknown section [Server]");
+        // The template only documents; uncommented, it is no provider named "*".
+        load_error("[provider.*]\nretries = 3\n", "line 1: unknown section [provider.*]");
+    }
+
+    void testUnknownEnvOverride() {
+        const char* const typo[] = {kSecretEnv[0], "LLMAPI_SERVER_THREAD=8", nullptr};
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("config: environment variable LLMAPI_SERVER_THREAD: unknown key 'thread' in [server]"),
+            load_error("", "LLMAPI_SERVER_THREAD", typo));
+        const char* const provider[] = {kSecretEnv[0], "LLMAPI_PROVIDER_OPENAI_APIKEY=sk", nullptr};
+        load_error("[provider.openai]\n", "LLMAPI_PROVIDER_OPENAI_APIKEY: unknown key 'apikey' in [provider.openai]",
+                   provider);
+        // Variables of no existing section are not overrides (the tests' own
+        // LLMAPI_TEST_URL, a provider whose section is absent): left alone.
+        const char* const other[] = {kSecretEnv[0], "LLMAPI_TEST_URL=http://x", "LLMAPI_PROVIDER_GHOST_API_KEY=k",
+                                     nullptr};
+        CPPUNIT_ASSERT(load_ok("", other).providers.providers.empty());
+    }
+
+    // conf/app.ini loads, and documents exactly the declared keys with their defaults.
+    void testShippedAppIni() {
+        const std::string path = std::string(LLMAPI_TOP_SRCDIR) + "/conf/app.ini";
+        Config c;
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, load_config(path, kSecretEnv, c, error));
+        CPPUNIT_ASSERT_EQUAL(std::string(), documentation_errors(read_file(path)));
+    }
+
+    // The check above finds what it should.
+    void testDocumentationCheck() {
+        std::string all;
+        for (const char* text : {"[server]\nport = 8001\n", "[server]\nthread = 8\n", "[provider.x]\nkindd = y\n",
+                                        "; [provider.*]\n; retries = 3\n"})
+            all += documentation_errors(text);
+        for (const char* needle :
+             {"line 2: [server] port = 8001, declared default 8000", "line 2: [server] thread is not declared",
+              "line 2: [provider.x] kindd is not declared", "line 2: [provider.*] retries = 3, declared default 2",
+              "[database] host is not documented", "[provider.*] kind is not documented"})
+            CPPUNIT_ASSERT_MESSAGE(std::string(needle) + " not in:\n" + all, all.find(needle) != std::string::npos);
+    }
+
+    void testDescribe() {
+        const std::string text = llmapi::config::describe();
+        CPPUNIT_ASSERT_EQUAL(std::string(), documentation_errors(text));
+        CPPUNIT_ASSERT(text.find("port = 8000                 ; nginx listens on 127.0.0.1:<port> (1 to 65535)\n") !=
+                       std::string::npos);
+        load_ok(text);
     }
 };
 
