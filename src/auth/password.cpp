@@ -233,13 +233,12 @@ bool verify_password(const std::string& password, const std::string& encoded) {
     }
 }
 
-void burn_password_time(const std::string& password) {
+void PasswordHasher::burn_time(const std::string& password) {
+    SemaphoreGuard g(gate_);
     try {
-        // Made on first use (costs one extra hash once); C++11 guarantees that
-        // concurrent first calls initialise it exactly once. If hashing fails,
-        // the exception leaves it uninitialised and the next call retries.
-        static const std::string dummy = hash_password("llmapi dummy password for timing");
-        (void)verify_password(password, dummy);
+        // If hashing fails, call_once lets the next call try again.
+        std::call_once(dummy_made_, [this] { dummy_ = hash_password("llmapi dummy password for timing", params_); });
+        (void)verify_password(password, dummy_);
     } catch (...) {
         // Nothing to report: the caller rejects the login either way.
     }

@@ -3,6 +3,7 @@
 // vice versa.
 #pragma once
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "common/semaphore.h"
@@ -29,11 +30,6 @@ std::string hash_password(const std::string& password, const Argon2Params& param
 // the DoS limits documented in password.cpp. Digests compared in constant time.
 bool verify_password(const std::string& password, const std::string& encoded);
 
-// For unknown users: costs the same as verifying against a default hash, so
-// login timing does not reveal whether the username exists (Django does the
-// same). Never throws.
-void burn_password_time(const std::string& password);
-
 // The hashing a worker does for logins and signups, behind its own gate:
 // argon2 at Django's cost takes ~100 MiB and both cores, so a burst of
 // logins waits here instead of exhausting memory.
@@ -49,14 +45,16 @@ public:
         SemaphoreGuard g(gate_);
         return verify_password(password, encoded);
     }
-    void burn_time(const std::string& password) {
-        SemaphoreGuard g(gate_);
-        burn_password_time(password);
-    }
+    // For unknown users: costs the same as verifying against a hash of this
+    // hasher's cost, so login timing does not reveal whether the username
+    // exists (Django does the same). Never throws.
+    void burn_time(const std::string& password);
 
 private:
     Semaphore gate_;
     const Argon2Params params_;
+    std::once_flag dummy_made_;
+    std::string dummy_;  // made on first use (one extra hash, once)
 };
 
 }  // namespace llmapi::auth

@@ -9,7 +9,7 @@
 #include <string>
 
 using llmapi::auth::Argon2Params;
-using llmapi::auth::burn_password_time;
+using llmapi::auth::PasswordHasher;
 using llmapi::auth::hash_password;
 using llmapi::auth::verify_password;
 
@@ -282,11 +282,15 @@ public:
         CPPUNIT_ASSERT_THROW(hash_password("x", Argon2Params{1, 2u << 20, 1}), std::invalid_argument);
     }
 
-    // At Django's full cost (one hash on first use, then a verify per call):
-    // burn_password_time takes no parameters, so this cannot be made cheap here.
+    // The hasher's dummy is made at its own (here cheap) cost on first use.
     void testBurnPasswordTime() {
-        CPPUNIT_ASSERT_NO_THROW(burn_password_time("nobody's password"));
-        CPPUNIT_ASSERT_NO_THROW(burn_password_time(""));
+        PasswordHasher h(1, Argon2Params{1, 64, 1});
+        CPPUNIT_ASSERT_NO_THROW(h.burn_time("nobody's password"));
+        CPPUNIT_ASSERT_NO_THROW(h.burn_time(""));
+        const std::string hash = h.hash("a password");
+        CPPUNIT_ASSERT(hash.rfind("argon2$argon2id$v=19$m=64,t=1,p=1$", 0) == 0);
+        CPPUNIT_ASSERT(h.verify("a password", hash));
+        CPPUNIT_ASSERT(!h.verify("another", hash));
     }
 };
 
