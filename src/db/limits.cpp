@@ -23,7 +23,8 @@ bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
     const long window = now - now % 60;
     for (int attempt = 0;; ++attempt) {
         try {
-            return pool.run([&](Connection& c) {
+            // Not repeated after a lost acknowledgement: it would count twice.
+            return pool.run_once([&](Connection& c) {
                 auto& bump = c.prepare(kBump);
                 bump.setInt64(1, user_id);
                 bump.setInt64(2, window);

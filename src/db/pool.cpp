@@ -17,6 +17,17 @@ sql::PreparedStatement& Connection::prepare(const char* query) {
 
 Pool::Pool(const config::DatabaseConfig& cfg, sql::mysql::MySQL_Driver* driver) : cfg_(cfg), driver_(driver) {}
 
+bool Pool::never_sent(const sql::SQLException& e) {
+    switch (e.getErrorCode()) {
+        case 2002:  // can't connect (socket)
+        case 2003:  // can't connect (TCP)
+        case 2006:  // server has gone away: the client failed to send
+        case 4031:  // disconnected by the server while idle
+            return true;
+        default: return false;  // 2013, 2055, 1053, 1927: the query may have run
+    }
+}
+
 bool Pool::is_connection_error(const sql::SQLException& e) {
     switch (e.getErrorCode()) {
         case 1053:  // server shutdown in progress

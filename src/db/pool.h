@@ -69,6 +69,24 @@ public:
         }
     }
 
+    // The same for work that must not run twice (a counter's UPDATE): it is
+    // retried only when the failure shows the statement never reached the
+    // server (a stale pooled connection); a connection lost during the
+    // query, when it may have run, is DbUnavailable at once.
+    template <class F>
+    auto run_once(F&& f) -> decltype(f(std::declval<Connection&>())) {
+        for (int attempt = 0;; ++attempt) {
+            Lease lease(*this);
+            try {
+                return f(lease.get());
+            } catch (const sql::SQLException& e) {
+                if (!is_connection_error(e)) throw;
+                lease.discard();
+                if (attempt >= 1 || !never_sent(e)) throw DbUnavailable("database connection lost");
+            }
+        }
+    }
+
     // True when a trivial query succeeds (for /healthz).
     bool ping();
 
@@ -77,6 +95,8 @@ public:
     void thread_end();
 
     static bool is_connection_error(const sql::SQLException& e);
+    // A connection error raised before the statement reached the server.
+    static bool never_sent(const sql::SQLException& e);
 
 private:
     class Lease {

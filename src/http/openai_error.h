@@ -10,10 +10,10 @@ namespace llmapi::http {
 inline JsonPtr openai_error_body(const std::string& message, const std::string& type, const std::string& param = "",
                                  const std::string& code = "") {
     JsonPtr err(json_object());
-    json_object_set_new(err.get(), "message", json_stringn(message.data(), message.size()));
-    json_object_set_new(err.get(), "type", json_string(type.c_str()));
-    json_object_set_new(err.get(), "param", param.empty() ? json_null() : json_string(param.c_str()));
-    json_object_set_new(err.get(), "code", code.empty() ? json_null() : json_string(code.c_str()));
+    json_object_set_new(err.get(), "message", json_text(message));
+    json_object_set_new(err.get(), "type", json_text(type));
+    json_object_set_new(err.get(), "param", param.empty() ? json_null() : json_text(param));
+    json_object_set_new(err.get(), "code", code.empty() ? json_null() : json_text(code));
     JsonPtr body(json_object());
     json_object_set(body.get(), "error", err.get());
     return body;

@@ -1,10 +1,14 @@
 // Model lists fetched from providers, kept for models_cache_s. Each worker
-// process has its own; a miss costs one upstream call.
+// process has its own; a miss costs one upstream call, and only one: the
+// threads that miss while a fetch for the same provider is under way wait
+// for its answer (single flight) instead of all calling the provider.
 #pragma once
 #include <chrono>
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "providers/provider.h"
@@ -14,10 +18,12 @@ namespace llmapi::providers {
 class ModelCache {
 public:
     explicit ModelCache(int ttl_s) : ttl_(ttl_s) {}
-    // The cached list, or fetches it (outside the lock) with `http`.
+    // The cached list, or fetches it (outside the lock) with `http`; a
+    // failure is shared with the threads that waited for it, and not cached.
     std::vector<std::string> get(Provider& p, upstream::HttpClient& http, UpstreamError& err);
 
 private:
+    using Answer = std::pair<std::vector<std::string>, UpstreamError>;
     struct Entry {
         std::chrono::steady_clock::time_point expires;
         std::vector<std::string> models;
@@ -25,6 +31,7 @@ private:
     const std::chrono::seconds ttl_;
     std::mutex mu_;
     std::map<std::string, Entry> entries_;
+    std::map<std::string, std::shared_future<Answer>> in_flight_;  // by provider name
 };
 
 }  // namespace llmapi::providers

@@ -48,9 +48,26 @@ class ErrorsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testNestingLimit);
     CPPUNIT_TEST(testBodySizeLimit);
     CPPUNIT_TEST(testHostileBodies);
+    CPPUNIT_TEST(testInvalidUtf8InMessage);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // A message quoting invalid UTF-8 from the client keeps its text, the bad
+    // bytes replaced by U+FFFD (jansson refuses invalid UTF-8 outright).
+    void testInvalidUtf8InMessage() {
+        const Account a = createAccount();
+        for (const char* path : {"/v1/models?provider=%ff", "/api/supported-models/?provider=a%c0%afb"}) {
+            const Response r = getWithBearer(path, a.token);
+            ASSERT_STATUS(400, r);
+            JsonPtr body = r.json();
+            const json_t* error = json_object_get(body.get(), "error");
+            const std::string message = jsonString(error, "message");
+            CPPUNIT_ASSERT_MESSAGE(r.body, message.rfind("Unknown provider '", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(r.body, message.find("\xEF\xBF\xBD") != std::string::npos);
+            CPPUNIT_ASSERT_EQUAL(std::string("provider"), jsonString(error, "param"));
+        }
+    }
+
     void testWelcomeEveryForm() {
         for (const char* path : {"/", "/api/", "/api"}) ASSERT_RESPONSE(200, kWelcome, request("GET", path));
     }
