@@ -78,6 +78,8 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     info.route = canonical_path(req.path);
     const RoutePolicy& policy = m.path_route->policy;
     style = policy.errors;
+    if (policy.loopback_only && !http::is_loopback(req.remote_addr))
+        throw http::detail_error(403, "You do not have permission to perform this action.");
     if (req.method == "OPTIONS") {
         return http::Response::json_text(
                    200,

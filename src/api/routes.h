@@ -24,6 +24,9 @@ struct RoutePolicy {
     Credentials credentials = Credentials::None;
     RateLimit limit = RateLimit::None;
     ErrorStyle errors = ErrorStyle::Drf;
+    // Only for clients on this host (REMOTE_ADDR loopback), whatever the web
+    // server's own rules say: a second line of defence for /metrics.
+    bool loopback_only = false;
 };
 
 using RouteTable = Router<Handler, RoutePolicy>;

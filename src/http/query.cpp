@@ -4,6 +4,10 @@
 
 namespace llmapi::http {
 
+bool is_loopback(const std::string& addr) {
+    return addr == "::1" || addr.rfind("127.", 0) == 0 || addr.rfind("::ffff:127.", 0) == 0;
+}
+
 std::string query_param(const std::string& query, const std::string& name, bool* found) {
     size_t pos = 0;
     while (pos <= query.size()) {

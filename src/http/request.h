@@ -10,10 +10,14 @@ struct Request {
     std::string query;   // raw query string
     std::string content_type;
     std::string authorization;  // raw Authorization header
+    std::string remote_addr;    // the client address the web server saw (REMOTE_ADDR)
     std::string request_id;     // X-Request-Id as the client sent it (if well-formed) or made up
     std::string body;
     bool body_too_large = false;  // more than [server] max_body_bytes arrived
 };
+
+// 127.0.0.0/8, ::1 or an IPv4-mapped 127.x address.
+bool is_loopback(const std::string& addr);
 
 // Value of `name` in a query string (first occurrence, %-decoded), or "" with found=false.
 std::string query_param(const std::string& query, const std::string& name, bool* found = nullptr);

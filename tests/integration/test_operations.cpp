@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "fake_client.h"
 #include "json_path.h"
+#include "fcgi_client.h"
 #include "stack.h"
 #include "text.h"
 #include "wait.h"
@@ -162,6 +163,7 @@ class OperationsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(OperationsTest);
     CPPUNIT_TEST(testHealthzFollowsTheDatabase);
     CPPUNIT_TEST(testMetrics);
+    CPPUNIT_TEST(testMetricsLoopbackOnlyEverySpelling);
     CPPUNIT_TEST(testRequestIdAndAccessLog);
     CPPUNIT_TEST(testWorkerKilledMidStream);
     CPPUNIT_TEST(testReloadWhileStreaming);
@@ -207,6 +209,34 @@ public:
         ASSERT_RESPONSE(200, R"({"status":"ok"})", request("GET", "/healthz"));
         CPPUNIT_ASSERT(workers == workerPids());
         ASSERT_STATUS(200, postJson("/v1/chat/completions", seedChatBody("gpt-ops-outage"), {a.auth()}));
+    }
+
+    // nginx routes every spelling the workers accept to its loopback-only
+    // location, and the workers refuse a non-loopback REMOTE_ADDR themselves
+    // (asked here over their FastCGI socket, as another front end would).
+    void testMetricsLoopbackOnlyEverySpelling() {
+        for (const char* path : {"/metrics/", "/metrics//", "//metrics"}) {
+            Response r = request("GET", path);
+            ASSERT_STATUS(200, r);
+            CPPUNIT_ASSERT_MESSAGE(path, r.body.find("# TYPE llm_api_requests_total counter") != std::string::npos);
+        }
+        const std::string socket = stackVar() + "/run/fcgi.sock";
+        auto ask = [&](const std::string& remote, const std::string& uri) {
+            return fcgiRequest(socket, {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", uri}, {"REQUEST_URI", uri},
+                                        {"QUERY_STRING", ""}, {"REMOTE_ADDR", remote}});
+        };
+        for (const char* uri : {"/metrics", "/metrics/"}) {
+            for (const char* remote : {"10.1.2.3", "192.168.0.7", "2001:db8::1"}) {
+                const std::string r = ask(remote, uri);
+                CPPUNIT_ASSERT_MESSAGE(r, r.rfind("Status: 403", 0) == 0);
+                CPPUNIT_ASSERT_MESSAGE(r, r.find("llm_api_requests_total") == std::string::npos);
+            }
+            for (const char* remote : {"127.0.0.1", "::1"}) {
+                const std::string r = ask(remote, uri);
+                CPPUNIT_ASSERT_MESSAGE(r, r.rfind("Status: 200", 0) == 0);
+                CPPUNIT_ASSERT_MESSAGE(r, r.find("llm_api_requests_total") != std::string::npos);
+            }
+        }
     }
 
     void testMetrics() {

@@ -278,4 +278,19 @@ public:
     }
 };
 
+class LoopbackTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(LoopbackTest);
+    CPPUNIT_TEST(testLoopbackAddresses);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testLoopbackAddresses() {
+        for (const char* a : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"})
+            CPPUNIT_ASSERT_MESSAGE(a, llmapi::http::is_loopback(a));
+        for (const char* a : {"", "10.0.0.1", "128.0.0.1", "1.127.0.0", "::2", "2001:db8::1", "::ffff:10.0.0.1", "unix:"})
+            CPPUNIT_ASSERT_MESSAGE(a, !llmapi::http::is_loopback(a));
+    }
+};
+
 CPPUNIT_TEST_SUITE_REGISTRATION(RouterTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(LoopbackTest);

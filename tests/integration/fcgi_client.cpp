@@ -1,0 +1,75 @@
+#include "fcgi_client.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace it {
+
+namespace {
+
+constexpr unsigned char kBeginRequest = 1, kEndRequest = 3, kParams = 4, kStdin = 5, kStdout = 6;
+
+std::string record(unsigned char type, const std::string& content) {
+    std::string r;
+    r += static_cast<char>(1);  // version
+    r += static_cast<char>(type);
+    r += '\0';
+    r += static_cast<char>(1);  // request id 1
+    r += static_cast<char>((content.size() >> 8) & 0xFF);
+    r += static_cast<char>(content.size() & 0xFF);
+    r += '\0';  // no padding
+    r += '\0';
+    return r + content;
+}
+
+std::string length(size_t n) {
+    if (n < 128) return std::string(1, static_cast<char>(n));
+    std::string out(4, '\0');
+    out[0] = static_cast<char>(((n >> 24) & 0x7F) | 0x80);
+    out[1] = static_cast<char>((n >> 16) & 0xFF);
+    out[2] = static_cast<char>((n >> 8) & 0xFF);
+    out[3] = static_cast<char>(n & 0xFF);
+    return out;
+}
+
+}  // namespace
+
+std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params) {
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        throw std::runtime_error("cannot connect to " + path);
+    }
+    std::string pairs;
+    for (const auto& [k, v] : params) pairs += length(k.size()) + length(v.size()) + k + v;
+    const std::string begin("\0\1\0\0\0\0\0\0", 8);  // role RESPONDER, no keep-alive
+    const std::string out = record(kBeginRequest, begin) + record(kParams, pairs) + record(kParams, "") +
+                            record(kStdin, "");
+    if (write(fd, out.data(), out.size()) != static_cast<ssize_t>(out.size())) {
+        close(fd);
+        throw std::runtime_error("write to the FastCGI socket failed");
+    }
+    std::string in, body;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
+    close(fd);
+    for (size_t pos = 0; pos + 8 <= in.size();) {
+        const auto type = static_cast<unsigned char>(in[pos + 1]);
+        const size_t len = (static_cast<unsigned char>(in[pos + 4]) << 8) | static_cast<unsigned char>(in[pos + 5]);
+        const size_t pad = static_cast<unsigned char>(in[pos + 6]);
+        if (type == kStdout) body.append(in, pos + 8, len);
+        if (type == kEndRequest) return body;
+        pos += 8 + len + pad;
+    }
+    throw std::runtime_error("no END_REQUEST from the worker");
+}
+
+}  // namespace it
