@@ -115,7 +115,11 @@ private:
             return true;
         });
         if (e) return e;
-        // Gemini sends no [DONE]; its running usage totals become our usage chunk.
+        // Gemini sends no [DONE]: a stream is complete when every candidate
+        // has had its finishReason. One that stops before (or sends nothing)
+        // was cut short, as the OpenAI path reports a stream without [DONE].
+        if (!st.finished) return bad_response("the provider's stream ended early");
+        // Its running usage totals become our usage chunk.
         JsonPtr usage = gemini::usage_chunk(st);
         if (!sink.chunk(usage.get())) e.kind = UpstreamError::Cancelled;
         return e;

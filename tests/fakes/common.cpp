@@ -111,6 +111,8 @@ std::string parse_behaviour(json_t* obj, Behaviour& b) {
             b.reset = json_is_true(v);
         } else if (k == "reset_after_chunks" && json_is_integer(v)) {
             b.reset_after_chunks = static_cast<long>(json_integer_value(v));
+        } else if (k == "end_after_chunks" && json_is_integer(v)) {
+            b.end_after_chunks = static_cast<long>(json_integer_value(v));
         } else if (k == "chunk_delay_ms" && json_is_integer(v)) {
             b.chunk_delay_ms = static_cast<long>(json_integer_value(v));
         } else if (k == "crlf" && json_is_boolean(v)) {
@@ -352,8 +354,10 @@ void send_stream(const httplib::Request& req, httplib::Response& res, const Exch
         content_type, [events, beh, shared, rec, inflight](size_t, httplib::DataSink& sink) {
             const auto& fr = *events;
             const long limit = beh.reset_after_chunks;
+            const long end_at = beh.end_after_chunks;
             for (size_t i = 0; i < fr.size(); ++i) {
                 if (limit >= 0 && i == static_cast<size_t>(limit)) break;
+                if (end_at >= 0 && i == static_cast<size_t>(end_at)) break;
                 if (i > 0) sleep_ms(beh.chunk_delay_ms);
                 if (!write_frame(sink, fr[i], beh.split_frames)) {
                     set_response_end(*shared, *rec, "client_closed");

@@ -89,6 +89,7 @@ struct Behaviour {
     long hang_ms = 0;              // sleep before answering at all
     bool reset = false;            // drop the connection (RST), no HTTP response
     long reset_after_chunks = -1;  // send N stream events, then drop the connection
+    long end_after_chunks = -1;    // send N stream events, then end the body cleanly (cut short)
     long chunk_delay_ms = 0;       // pause between stream events
     int crlf = -1;                 // SSE frame end: -1 protocol default, 0 "\n\n", 1 "\r\n\r\n"
     bool split_frames = false;     // write each frame in two halves, pausing between

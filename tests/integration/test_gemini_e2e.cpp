@@ -75,6 +75,7 @@ class GeminiE2ETest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testStreamRequest);
     CPPUNIT_TEST(testFinishReasons);
     CPPUNIT_TEST(testFinishReasonsStreamed);
+    CPPUNIT_TEST(testStreamCutShort);
     CPPUNIT_TEST(testBlockedPrompt);
     CPPUNIT_TEST(testBlockedPromptStreamed);
     CPPUNIT_TEST(testUsageWithThoughts);
@@ -202,6 +203,29 @@ public:
             CPPUNIT_ASSERT_EQUAL_MESSAGE(s.body, std::string(finish), reasons[0]);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(s.body, std::string("assistant"), jstr(chunks.front().get(), "choices[0].delta.role"));
         }
+    }
+
+    // A stream that ends cleanly before its finishReason frame was cut short:
+    // after some chunks, the SSE error event and [DONE]; with no frame at
+    // all, a 502 (nothing was sent yet). Not retried: the answer was not an
+    // error status the provider may fix by itself.
+    void testStreamCutShort() {
+        fake::script(R"({"end_after_chunks":2})");
+        StreamResponse s = chatStream(kGemini, chatBody("fake-gemini-2.0-flash", kVenus, R"("stream":true)"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(s.body, 200L, s.status);
+        CPPUNIT_ASSERT_MESSAGE(s.body, s.events.size() == 4);  // 2 chunks, the error, [DONE]
+        CPPUNIT_ASSERT_EQUAL(std::string("[DONE]"), s.events.back().data);
+        std::vector<JsonPtr> chunks = streamChunks(s);
+        CPPUNIT_ASSERT_EQUAL(std::string("chat.completion.chunk"), jstr(chunks.front().get(), "object"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(s.body, std::string("upstream_error"), jstr(chunks.back().get(), "error.code"));
+        CPPUNIT_ASSERT_MESSAGE(s.body, jstr(chunks.back().get(), "error.message").find("ended early") != std::string::npos);
+        CPPUNIT_ASSERT(finishReasons(chunks).empty());
+
+        fake::script(R"({"end_after_chunks":0})");
+        StreamResponse empty = chatStream(kGemini, chatBody("fake-gemini-2.0-flash", kVenus, R"("stream":true)"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(empty.body, 502L, empty.status);
+        JsonPtr err(json_loads(empty.body.c_str(), 0, nullptr));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(empty.body, std::string("upstream_error"), jstr(err.get(), "error.code"));
     }
 
     // promptFeedback.blockReason without candidates → content_filter, empty content.
