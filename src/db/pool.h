@@ -57,16 +57,7 @@ public:
     // (queries passed here must be safe to repeat); other SQL errors propagate.
     template <class F>
     auto run(F&& f) -> decltype(f(std::declval<Connection&>())) {
-        for (int attempt = 0;; ++attempt) {
-            Lease lease(*this);
-            try {
-                return f(lease.get());
-            } catch (const sql::SQLException& e) {
-                if (!is_connection_error(e)) throw;
-                lease.discard();
-                if (attempt >= 1) throw DbUnavailable("database connection lost");
-            }
-        }
+        return run_retrying(f, [](const sql::SQLException&) { return true; });
     }
 
     // The same for work that must not run twice (a counter's UPDATE): it is
@@ -75,16 +66,7 @@ public:
     // query, when it may have run, is DbUnavailable at once.
     template <class F>
     auto run_once(F&& f) -> decltype(f(std::declval<Connection&>())) {
-        for (int attempt = 0;; ++attempt) {
-            Lease lease(*this);
-            try {
-                return f(lease.get());
-            } catch (const sql::SQLException& e) {
-                if (!is_connection_error(e)) throw;
-                lease.discard();
-                if (attempt >= 1 || !never_sent(e)) throw DbUnavailable("database connection lost");
-            }
-        }
+        return run_retrying(f, never_sent);
     }
 
     // True when a trivial query succeeds (for /healthz).
@@ -99,6 +81,22 @@ public:
     static bool never_sent(const sql::SQLException& e);
 
 private:
+    // f on a borrowed connection; after a connection error, once more on a
+    // fresh one if may_retry(error) says so, else DbUnavailable.
+    template <class F, class Pred>
+    auto run_retrying(F& f, Pred may_retry) -> decltype(f(std::declval<Connection&>())) {
+        for (int attempt = 0;; ++attempt) {
+            Lease lease(*this);
+            try {
+                return f(lease.get());
+            } catch (const sql::SQLException& e) {
+                if (!is_connection_error(e)) throw;
+                lease.discard();
+                if (attempt >= 1 || !may_retry(e)) throw DbUnavailable("database connection lost");
+            }
+        }
+    }
+
     class Lease {
     public:
         explicit Lease(Pool& p);

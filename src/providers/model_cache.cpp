@@ -1,9 +1,11 @@
 #include "providers/model_cache.h"
 
+#include <optional>
+
 namespace llmapi::providers {
 
 std::vector<std::string> ModelCache::get(Provider& p, upstream::HttpClient& http, UpstreamError& err) {
-    std::promise<Answer> promise;
+    std::optional<std::promise<Answer>> promise;  // made only by the thread that fetches
     {
         std::unique_lock<std::mutex> lock(mu_);
         auto it = entries_.find(p.name());
@@ -16,7 +18,7 @@ std::vector<std::string> ModelCache::get(Provider& p, upstream::HttpClient& http
             err = a.second;
             return a.first;
         }
-        in_flight_.emplace(p.name(), promise.get_future().share());
+        in_flight_.emplace(p.name(), promise.emplace().get_future().share());
     }
     Answer a;
     try {
@@ -29,7 +31,7 @@ std::vector<std::string> ModelCache::get(Provider& p, upstream::HttpClient& http
         if (!a.second && ttl_.count() > 0) entries_[p.name()] = Entry{std::chrono::steady_clock::now() + ttl_, a.first};
         in_flight_.erase(p.name());
     }
-    promise.set_value(a);
+    promise->set_value(a);
     err = a.second;
     return a.first;
 }
