@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DUR=${1:-10}
 export LLMAPI_TEST_VAR=$ROOT/var/bench LLMAPI_TEST_PORT=${LLMAPI_BENCH_PORT:-18100}
 # Each wrk connection pins a worker thread (fastcgi_keep_conn): enough threads.
-export LLMAPI_SERVER_THREADS=64 LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0
+export LLMAPI_SERVER_THREADS=64 LLMAPI_SERVER_MAX_STREAMS=60 LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0
 CTL=$ROOT/tests/integration/stack.sh
 command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null; }
 "$CTL" start >/dev/null

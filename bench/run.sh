@@ -36,12 +36,12 @@ N_PK1=${BENCH_PORTKEY_CPU_N1:-1000} N_PK32=${BENCH_PORTKEY_CPU_N32:-4000}
 
 # The stack: tests/integration/stack.sh with the tests' config (providers on
 # the fake, moved to our fake port by stack.sh), our own var dir and ports.
-# Each open stream holds one pool thread: 2 x 520 threads.
+# Each open stream holds one pool thread: 2 x (64 + 1024 for chats) threads.
 export LLMAPI_TEST_VAR=$VAR LLMAPI_TEST_PORT=$PORT LLMAPI_FAKE_PORT=$FAKE_PORT
 export LLMAPI_SERVER_WORKERS=${LLMAPI_SERVER_WORKERS:-2}
-export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-520}
+export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-64} LLMAPI_SERVER_MAX_STREAMS=${LLMAPI_SERVER_MAX_STREAMS:-1024}
 export LLMAPI_JWT_ACCESS_LIFETIME_S=3600      # one token for the whole run
-export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0   # 0 = unlimited: no limit queries
+export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0 LLMAPI_LIMITS_MAX_CONCURRENT_REQUESTS=0   # 0 = unlimited: no limit queries
 CTL=$ROOT/tests/integration/stack.sh
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -385,7 +385,7 @@ echo "### (c) Concurrent slow streams through the gateway"
 echo
 echo "Each stream: \`\"stream\":true\`, fake behaviour \`chunk_delay_ms\`=$CHUNK_DELAY, 15 events (≈$((14 * CHUNK_DELAY)) ms)."
 echo "One process (libcurl multi) opens all N at once. RSS = sum of VmRSS sampled every 100 ms, peak;"
-echo "pool = llm-api-fcgi master + $LLMAPI_SERVER_WORKERS workers ($LLMAPI_SERVER_WORKERS x $LLMAPI_SERVER_THREADS threads). Idle before: pool $(mb "$idle_pool") MB, nginx $(mb "$idle_ngx") MB."
+echo "pool = llm-api-fcgi master + $LLMAPI_SERVER_WORKERS workers ($LLMAPI_SERVER_WORKERS x ($LLMAPI_SERVER_THREADS + $LLMAPI_SERVER_MAX_STREAMS) threads). Idle before: pool $(mb "$idle_pool") MB, nginx $(mb "$idle_ngx") MB."
 echo
 echo "| streams | started | ended with [DONE] | failed | wall (s) | first byte max (ms) | fake max in flight | CPU nginx+pool (ms) | pool RSS peak (MB) | nginx RSS peak (MB) |"
 echo "|--------:|--------:|------------------:|-------:|---------:|--------------------:|-------------------:|--------------------:|-------------------:|--------------------:|"

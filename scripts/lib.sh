@@ -131,12 +131,15 @@ pool_stop() {
 }
 
 render_nginx() {
-    local port workers threads max_body_bytes socket
+    local port workers threads max_streams max_body_bytes socket thread_stack_kb login_rate_per_minute login_burst
     eval "$("$ROOT/llm-api-fcgi" --config "$CONFIG" --show)"
-    local threads_total=$((workers * threads)) user_directive=""
+    local threads_total=$((workers * (threads + max_streams))) user_directive=""
     local ncpu; ncpu=$(nproc)
-    # Idle kept-alive connections pin threads: at most half of them, per nginx worker.
-    local keepalive=$((threads_total / (2 * ncpu))); [ "$keepalive" -lt 1 ] && keepalive=1
+    # Idle kept-alive connections each pin a worker thread: keep them to a
+    # quarter of the threads that are not for chats, over nginx's workers.
+    local keepalive=$((workers * threads / (4 * ncpu))); [ "$keepalive" -lt 1 ] && keepalive=1
+    [ "$keepalive" -gt 64 ] && keepalive=64
+    # Each stream is two connections (client, worker); any nginx worker may get them all.
     local wc=$((2 * threads_total + 1024))
     [ "$(id -u)" -eq 0 ] && user_directive="user www-data;"
     mkdir -p "$VAR/nginx"/{client_body,fastcgi,proxy,uwsgi,scgi}

@@ -49,6 +49,8 @@ if [ "$MODE" = --sanitized-here ]; then
     rm -rf "$SAN_LOGS"; mkdir -p "$SAN_LOGS"
     export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=0"
     export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=1"
+    # ASan's redzones make frames bigger than the default 512 KiB stacks expect.
+    export LLMAPI_SERVER_THREAD_STACK_KB=4096
 else
     # The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
     command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"

@@ -46,7 +46,7 @@ constexpr const char* kUsage =
     "      or read as one line from stdin with --password-stdin or when stdin is no tty\n"
     "  set-active USERNAME true|false\n"
     "      allow or refuse the user's logins and tokens\n"
-    "  set-limits USERNAME [--rpm N|default] [--tpd N|default]\n"
+    "  set-limits USERNAME [--rpm N|default] [--tpd N|default] [--concurrent N|default]\n"
     "      per-user requests per minute / tokens per day; default = use [limits],\n"
     "      0 = unlimited\n"
     "  usage [--user USERNAME] [--since ISO8601] [--until ISO8601]\n"

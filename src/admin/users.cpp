@@ -74,25 +74,30 @@ int cmd_set_active(const std::vector<std::string>& argv, Runtime& rt) {
 }
 
 int cmd_set_limits(const std::vector<std::string>& argv, Runtime& rt) {
-    Args args("set-limits", argv, {{"--rpm", true}, {"--tpd", true}}, 1, 1, "USERNAME");
+    Args args("set-limits", argv, {{"--rpm", true}, {"--tpd", true}, {"--concurrent", true}}, 1, 1, "USERNAME");
     const std::string& username = args.positional(0);
-    if (!args.has("--rpm") && !args.has("--tpd")) throw UsageError("set-limits: give --rpm and/or --tpd");
-    // The columns: requests_per_minute INT, tokens_per_day BIGINT.
+    if (!args.has("--rpm") && !args.has("--tpd") && !args.has("--concurrent"))
+        throw UsageError("set-limits: give --rpm, --tpd and/or --concurrent");
+    // The columns: requests_per_minute INT, tokens_per_day BIGINT, max_concurrent_requests INT.
     const auto rpm = args.value("--rpm");
     const auto tpd = args.value("--tpd");
+    const auto concurrent = args.value("--concurrent");
     const long rpm_value = rpm ? parse_limit("--rpm", *rpm, INT_MAX) : 0;
     const long tpd_value = tpd ? parse_limit("--tpd", *tpd, LONG_MAX) : 0;
+    const long concurrent_value = concurrent ? parse_limit("--concurrent", *concurrent, INT_MAX) : 0;
 
     const auto& cfg = rt.config();
     db::Pool& pool = rt.pool();
     const db::User u = find_user(pool, username);
     if (rpm) db::set_user_requests_per_minute(pool, u.id, rpm_value);
     if (tpd) db::set_user_tokens_per_day(pool, u.id, tpd_value);
+    if (concurrent) db::set_user_max_concurrent(pool, u.id, concurrent_value);
 
     const db::User now = find_user(pool, username);
-    std::printf("%s: requests_per_minute %s, tokens_per_day %s\n", now.username.c_str(),
+    std::printf("%s: requests_per_minute %s, tokens_per_day %s, max_concurrent_requests %s\n", now.username.c_str(),
                 describe_limit(now.requests_per_minute, cfg.limits.requests_per_minute).c_str(),
-                describe_limit(now.tokens_per_day, cfg.limits.tokens_per_day).c_str());
+                describe_limit(now.tokens_per_day, cfg.limits.tokens_per_day).c_str(),
+                describe_limit(now.max_concurrent_requests, cfg.limits.max_concurrent_requests).c_str());
     return 0;
 }
 

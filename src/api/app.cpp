@@ -1,6 +1,7 @@
 #include "api/app.h"
 
 #include <ctime>
+#include <optional>
 
 #include "common/log.h"
 #include "http/errors.h"
@@ -8,8 +9,8 @@
 
 namespace llmapi::api {
 
-App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics, int metrics_slot)
-    : services_(cfg, driver, shared_metrics, metrics_slot), routes_(make_routes()) {}
+App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, SharedState shared)
+    : services_(cfg, driver, shared), routes_(make_routes()) {}
 
 namespace {
 
@@ -54,6 +55,17 @@ http::HttpError too_many(const limits::Refusal& r, ErrorStyle style) {
     return e;
 }
 
+// Every chat seat of the host is taken: refused at once, so a client (or a
+// load balancer) can go elsewhere instead of waiting in a queue.
+http::HttpError overloaded(ErrorStyle style) {
+    http::HttpError e = style == ErrorStyle::OpenAI
+                            ? http::openai_error(503, "The server is at capacity; retry shortly.", "server_error", "",
+                                                 "server_overloaded")
+                            : http::detail_error(503, "The server is at capacity; retry shortly.");
+    e.header("Retry-After", "1");
+    return e;
+}
+
 http::Response server_error(int status, ErrorStyle style) {
     const bool unavailable = status == 503;
     if (style == ErrorStyle::OpenAI) {
@@ -71,7 +83,7 @@ http::Response server_error(int status, ErrorStyle style) {
 }  // namespace
 
 http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
-                             RequestInfo& info, ErrorStyle& style) {
+                             RequestInfo& info, int thread, ErrorStyle& style) {
     const auto m = routes_.match(req.method, req.path);
     using M = RouteTable::MatchT;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
@@ -100,6 +112,22 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     if (req.body_too_large)
         throw http::detail_error(413, "Request body is too large (limit " +
                                           std::to_string(services_.cfg.server.max_body_bytes) + " bytes).");
+    // Seats before the rate limit: a refused request costs no database
+    // round trip and does not count against the user's requests.
+    std::optional<limits::SeatGuard> seat;
+    if (ctx.user && m.route->policy.holds_seat) {
+        const long host_limit = static_cast<long>(services_.cfg.server.workers) * services_.cfg.server.max_streams;
+        const long user_limit = services_.limits.max_concurrent(*ctx.user);
+        switch (services_.seats.take(thread, ctx.user->id, host_limit, user_limit)) {
+            case limits::SeatResult::HostFull: throw overloaded(style);
+            case limits::SeatResult::UserFull:
+                throw too_many(limits::Refusal{"Too many concurrent requests: at most " + std::to_string(user_limit) +
+                                                   " at once.",
+                                               "concurrency_limit_exceeded", 1},
+                               style);
+            case limits::SeatResult::Taken: seat.emplace(&services_.seats, thread); break;
+        }
+    }
     if (ctx.user && m.route->policy.limit != RateLimit::None) {
         if (auto refused = services_.limits.count_request(*ctx.user, ctx.now)) throw too_many(*refused, style);
         if (m.route->policy.limit == RateLimit::RequestsAndTokens)
@@ -109,10 +137,10 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
 }
 
 http::Response App::handle(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
-                           RequestInfo& info) {
+                           RequestInfo& info, int thread) {
     ErrorStyle style = ErrorStyle::Drf;  // until a route is matched
     try {
-        return dispatch(req, http, out, info, style);
+        return dispatch(req, http, out, info, thread, style);
     } catch (const http::HttpError& e) {
         if (out.started()) return http::Response::already_sent();  // too late for a status
         http::Response r = http::Response::json_text(e.status(), e.body());

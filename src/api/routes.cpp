@@ -11,8 +11,9 @@ RouteTable make_routes() {
     using C = Credentials;
     using L = RateLimit;
     using E = ErrorStyle;
+    constexpr bool kSeat = true;  // holds a chat seat
     RouteTable t;
-    // method, path, handler, {credentials, rate limit, error style}
+    // method, path, handler, {credentials, rate limit, error style, loopback only, holds a seat}
     t.add("GET", "/", handlers::welcome);
     t.add("GET", "/api/", handlers::welcome);
     t.add("GET", "/healthz", handlers::healthz);
@@ -25,11 +26,11 @@ RouteTable make_routes() {
     t.add("GET", "/api/usage/", handlers::usage, {C::AccessToken, L::None, E::Drf});
     t.add("GET", "/api/supported-models/", handlers::supported_models, {C::AccessToken, L::Requests, E::OpenAI});
     t.add("POST", "/api/chat/completions/", handlers::chat_completions,
-          {C::AccessToken, L::RequestsAndTokens, E::OpenAI});
+          {C::AccessToken, L::RequestsAndTokens, E::OpenAI, false, kSeat});
     // OpenAI-compatible aliases: the official SDKs work with base_url=…/v1.
     t.add("GET", "/v1/models", handlers::v1_models, {C::AccessToken, L::Requests, E::OpenAI});
     t.add("POST", "/v1/chat/completions", handlers::chat_completions,
-          {C::AccessToken, L::RequestsAndTokens, E::OpenAI});
+          {C::AccessToken, L::RequestsAndTokens, E::OpenAI, false, kSeat});
 
     std::map<std::string, Credentials> by_path;
     for (const auto& r : t.routes()) {

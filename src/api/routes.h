@@ -27,6 +27,10 @@ struct RoutePolicy {
     // Only for clients on this host (REMOTE_ADDR loopback), whatever the web
     // server's own rules say: a second line of defence for /metrics.
     bool loopback_only = false;
+    // A chat: holds one of the host's seats ([server] max_streams per
+    // worker, the user's max_concurrent_requests) while it runs; none free
+    // is an immediate 503 or 429, never a queue.
+    bool holds_seat = false;
 };
 
 using RouteTable = Router<Handler, RoutePolicy>;

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "db/pool.h"
 #include "limits/policy.h"
+#include "limits/seats.h"
 #include "metrics/metrics.h"
 #include "providers/model_cache.h"
 #include "providers/provider_set.h"
@@ -15,19 +16,27 @@
 
 namespace llmapi::api {
 
+// What the master maps before forking and shares with every worker: the
+// metrics and the seat map, and this worker's slot in both.
+struct SharedState {
+    metrics::Shared* metrics = nullptr;
+    limits::SeatMap* seats = nullptr;
+    int slot = 0;
+};
+
 struct Services {
-    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, metrics::Shared* shared_metrics,
-             int metrics_slot)
+    Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, SharedState shared)
         : cfg(c),
           pool(c.database, driver),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
           authenticator(jwt, pool, c.auth.user_cache_ms),
-          passwords(c.auth.max_concurrent_hashes),
+          passwords(c.auth.max_concurrent_hashes, std::chrono::milliseconds(c.auth.hash_wait_ms)),
           limits(c.limits, pool),
           providers(c.providers),
           models(c.providers.models_cache_s),
           usage(pool, c.server.spool_dir, c.server.usage_flush_ms),
-          metrics(shared_metrics, metrics_slot) {}
+          seats(shared.seats, shared.slot),
+          metrics(shared.metrics, shared.slot) {}
 
     const config::Config cfg;
     db::Pool pool;
@@ -38,6 +47,7 @@ struct Services {
     const providers::ProviderSet providers;
     providers::ModelCache models;
     usage::UsageRecorder usage;
+    limits::Seats seats;
     metrics::Metrics metrics;
 };
 

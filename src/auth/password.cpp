@@ -233,8 +233,9 @@ bool verify_password(const std::string& password, const std::string& encoded) {
     }
 }
 
-void PasswordHasher::burn_time(const std::string& password) {
-    SemaphoreGuard g(gate_);
+bool PasswordHasher::burn_time(const std::string& password) {
+    if (!enter()) return false;
+    SemaphoreGuard g(gate_, SemaphoreGuard::Adopt{});
     try {
         // If hashing fails, call_once lets the next call try again.
         std::call_once(dummy_made_, [this] { dummy_ = hash_password("llmapi dummy password for timing", params_); });
@@ -242,6 +243,7 @@ void PasswordHasher::burn_time(const std::string& password) {
     } catch (...) {
         // Nothing to report: the caller rejects the login either way.
     }
+    return true;
 }
 
 }  // namespace llmapi::auth

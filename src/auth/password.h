@@ -2,8 +2,11 @@
 // users created by a Django admin (or migrated from one) can log in here and
 // vice versa.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/semaphore.h"
@@ -32,26 +35,50 @@ bool verify_password(const std::string& password, const std::string& encoded);
 
 // The hashing a worker does for logins and signups, behind its own gate:
 // argon2 at Django's cost takes ~100 MiB and both cores, so a burst of
-// logins waits here instead of exhausting memory.
+// logins waits here instead of exhausting memory, but for `wait` at most,
+// and at most kQueuePerSlot requests per hashing slot wait for it: beyond
+// either the gate answers "busy" (nullopt) and the
+// request gets a 503, so a flood of logins holds a few request threads
+// briefly, never all of them.
 class PasswordHasher {
 public:
-    explicit PasswordHasher(int max_concurrent, Argon2Params params = {}) : gate_(max_concurrent), params_(params) {}
+    static constexpr int kQueuePerSlot = 5;
 
-    std::string hash(const std::string& password) {
-        SemaphoreGuard g(gate_);
+    explicit PasswordHasher(int max_concurrent, std::chrono::milliseconds wait = std::chrono::milliseconds(1000),
+                            Argon2Params params = {})
+        : gate_(max_concurrent), max_queued_(kQueuePerSlot * max_concurrent), wait_(wait), params_(params) {}
+
+    std::optional<std::string> hash(const std::string& password) {
+        if (!enter()) return std::nullopt;
+        SemaphoreGuard g(gate_, SemaphoreGuard::Adopt{});
         return hash_password(password, params_);
     }
-    bool verify(const std::string& password, const std::string& encoded) {
-        SemaphoreGuard g(gate_);
+    std::optional<bool> verify(const std::string& password, const std::string& encoded) {
+        if (!enter()) return std::nullopt;
+        SemaphoreGuard g(gate_, SemaphoreGuard::Adopt{});
         return verify_password(password, encoded);
     }
     // For unknown users: costs the same as verifying against a hash of this
     // hasher's cost, so login timing does not reveal whether the username
-    // exists (Django does the same). Never throws.
-    void burn_time(const std::string& password);
+    // exists (Django does the same). False when the gate was busy. Never throws.
+    bool burn_time(const std::string& password);
 
 private:
+    // Takes a hashing slot (to be released by a SemaphoreGuard), or false.
+    bool enter() {
+        if (queued_.fetch_add(1) >= max_queued_) {
+            queued_.fetch_sub(1);
+            return false;
+        }
+        const bool in = gate_.try_acquire_for(wait_);
+        queued_.fetch_sub(1);
+        return in;
+    }
+
     Semaphore gate_;
+    const int max_queued_;
+    std::atomic<int> queued_{0};  // in enter(): waiting for a slot
+    const std::chrono::milliseconds wait_;
     const Argon2Params params_;
     std::once_flag dummy_made_;
     std::string dummy_;  // made on first use (one extra hash, once)

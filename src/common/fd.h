@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
+#include <string>
 
 namespace llmapi {
 
@@ -35,6 +37,18 @@ public:
 private:
     int fd_;
 };
+
+// Writes all of `s` (retrying short writes and EINTR); false on an error.
+inline bool write_all(int fd, const std::string& s) {
+    size_t off = 0;
+    while (off < s.size()) {
+        const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        off += static_cast<size_t>(n);
+    }
+    return true;
+}
 
 struct DirCloser {
     void operator()(DIR* d) const { closedir(d); }

@@ -11,9 +11,12 @@ namespace llmapi::config {
 struct ServerConfig {
     int port{};
     int workers{};
-    int threads{};
+    int threads{};      // request threads beside the chats' (health checks, logins, models, refusals)
+    int max_streams{};  // chat requests per worker; a worker runs threads + max_streams threads
+    int thread_stack_kb{};
     long max_body_bytes{};
-    std::string socket;  // FastCGI unix socket
+    std::string socket;        // FastCGI unix socket
+    std::string socket_group;  // the socket is 0660 in this group (nginx's user is in it)
     int listen_backlog{};
     int shutdown_timeout_s{};  // drain bound for in-flight requests
     std::string spool_dir;     // usage rows wait here while the database is down
@@ -44,11 +47,15 @@ struct AuthConfig {
     int min_password_length{};
     int max_concurrent_hashes{};  // argon2 at Django's cost uses ~100 MiB each
     long user_cache_ms{};         // how stale the Bearer check's user row may be; 0 = read it every request
+    long hash_wait_ms{};          // longest wait for the hash gate before a 503
+    long login_rate_per_minute{};  // nginx limit_req per client address on token and signup
+    long login_burst{};
 };
 
 struct LimitsConfig {
     long requests_per_minute{};
     long tokens_per_day{};
+    long max_concurrent_requests{};
 };
 
 struct ProviderConfig {

@@ -8,32 +8,37 @@ namespace llmapi::db {
 namespace {
 
 constexpr const char* kBump =
-    "UPDATE rate_windows SET requests = requests + 1 "
-    "WHERE user_id = ? AND window_start = FROM_UNIXTIME(?) AND requests < ?";
+    "UPDATE rate_windows SET requests = requests + ? "
+    "WHERE user_id = ? AND window_start = FROM_UNIXTIME(?) AND requests + ? <= ?";
 constexpr const char* kOpenWindow =
-    "INSERT IGNORE INTO rate_windows (user_id, window_start, requests) VALUES (?, FROM_UNIXTIME(?), 1)";
+    "INSERT IGNORE INTO rate_windows (user_id, window_start, requests) VALUES (?, FROM_UNIXTIME(?), ?)";
 constexpr const char* kTokensToday = "SELECT tokens FROM token_days WHERE user_id = ? AND day = UTC_DATE()";
 
 constexpr int kDeadlock = 1213;  // Galera's certification conflict looks like this
 constexpr int kDeadlockRetries = 5;
 
-}  // namespace
-
-bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
+// Adds `n` to the user's count in the window of `now` if it stays at or
+// below `ceiling`. Atomic: a conditional UPDATE, never read-then-write; not
+// repeated after a lost acknowledgement (it would count twice), only after
+// a certification conflict (then nothing was counted).
+bool add_if_room(Pool& pool, int64_t user_id, long n, long ceiling, long now) {
+    if (n > ceiling) return false;
     const long window = now - now % 60;
     for (int attempt = 0;; ++attempt) {
         try {
-            // Not repeated after a lost acknowledgement: it would count twice.
             return pool.run_once([&](Connection& c) {
                 auto& bump = c.prepare(kBump);
-                bump.setInt64(1, user_id);
-                bump.setInt64(2, window);
-                bump.setInt64(3, limit);
+                bump.setInt64(1, n);
+                bump.setInt64(2, user_id);
+                bump.setInt64(3, window);
+                bump.setInt64(4, n);
+                bump.setInt64(5, ceiling);
                 if (bump.executeUpdate() == 1) return true;
-                // No row yet (first request of the window), or the limit is reached.
+                // No row yet (the window's first request), or no room.
                 auto& open = c.prepare(kOpenWindow);
                 open.setInt64(1, user_id);
                 open.setInt64(2, window);
+                open.setInt64(3, n);
                 if (open.executeUpdate() == 1) return true;
                 // Someone else opened the window meanwhile: count against it.
                 return bump.executeUpdate() == 1;
@@ -43,6 +48,16 @@ bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
             std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
         }
     }
+}
+
+}  // namespace
+
+bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
+    return add_if_room(pool, user_id, 1, limit, now);
+}
+
+bool take_permits(Pool& pool, int64_t user_id, long permits, long ceiling, long now) {
+    return add_if_room(pool, user_id, permits, ceiling, now);
 }
 
 long tokens_today(Pool& pool, int64_t user_id) {

@@ -12,6 +12,11 @@ namespace llmapi::db {
 // were already made in it. Atomic: a conditional UPDATE, never read-then-write.
 bool count_request(Pool& pool, int64_t user_id, long limit, long now);
 
+// Takes `permits` requests at once in the user's current window, only while
+// the window's count stays at or below `ceiling` after it (the caller then
+// admits that many without asking again). False, taking nothing, otherwise.
+bool take_permits(Pool& pool, int64_t user_id, long permits, long ceiling, long now);
+
 // Tokens (prompt + completion) the user has used since 00:00 UTC.
 long tokens_today(Pool& pool, int64_t user_id);
 

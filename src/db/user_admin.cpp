@@ -9,6 +9,7 @@ namespace {
 constexpr const char* kSetActive = "UPDATE users SET is_active = ? WHERE id = ?";
 constexpr const char* kSetRequestsPerMinute = "UPDATE users SET requests_per_minute = ? WHERE id = ?";
 constexpr const char* kSetTokensPerDay = "UPDATE users SET tokens_per_day = ? WHERE id = ?";
+constexpr const char* kSetMaxConcurrent = "UPDATE users SET max_concurrent_requests = ? WHERE id = ?";
 constexpr const char* kInsertImported =
     "INSERT INTO users (username, email, password, is_active, date_joined, last_login) VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateImported = "UPDATE users SET email = ?, password = ?, is_active = ? WHERE username = ?";
@@ -41,6 +42,8 @@ void set_user_requests_per_minute(Pool& pool, int64_t id, long limit) {
 }
 
 void set_user_tokens_per_day(Pool& pool, int64_t id, long quota) { set_limit(pool, kSetTokensPerDay, id, quota); }
+
+void set_user_max_concurrent(Pool& pool, int64_t id, long limit) { set_limit(pool, kSetMaxConcurrent, id, limit); }
 
 ImportResult upsert_imported_user(Pool& pool, const ImportedUser& u) {
     return pool.run([&](Connection& c) {

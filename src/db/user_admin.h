@@ -14,6 +14,7 @@ void set_user_active(Pool& pool, int64_t id, bool active);
 // The per-user overrides of [limits]; -1 stores NULL (use the configured default).
 void set_user_requests_per_minute(Pool& pool, int64_t id, long limit);
 void set_user_tokens_per_day(Pool& pool, int64_t id, long quota);
+void set_user_max_concurrent(Pool& pool, int64_t id, long limit);  // -1 = NULL (the default)
 
 struct ImportedUser {
     std::string username;

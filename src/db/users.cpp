@@ -7,10 +7,12 @@ namespace {
 constexpr const char* kInsertUser =
     "INSERT INTO users (username, email, password, is_active, date_joined) VALUES (?, ?, ?, 1, UTC_TIMESTAMP(6))";
 constexpr const char* kSelectByUsername =
-    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day "
+    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day, "
+    "max_concurrent_requests "
     "FROM users WHERE username = ?";
 constexpr const char* kSelectById =
-    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day "
+    "SELECT id, username, email, password, is_active, date_joined, requests_per_minute, tokens_per_day, "
+    "max_concurrent_requests "
     "FROM users WHERE id = ?";
 constexpr const char* kUpdatePassword = "UPDATE users SET password = ? WHERE id = ?";
 
@@ -37,6 +39,7 @@ std::optional<User> read_user(sql::PreparedStatement& ps) {
     u.date_joined = drf_datetime(rs->getString(6));
     u.requests_per_minute = rs->isNull(7) ? -1 : static_cast<long>(rs->getInt64(7));
     u.tokens_per_day = rs->isNull(8) ? -1 : static_cast<long>(rs->getInt64(8));
+    u.max_concurrent_requests = rs->isNull(9) ? -1 : static_cast<long>(rs->getInt64(9));
     return u;
 }
 

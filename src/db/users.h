@@ -17,6 +17,7 @@ struct User {
     std::string date_joined;        // ISO 8601, UTC, as DRF renders it
     long requests_per_minute = -1;  // per-user override of [limits]; -1 = the default
     long tokens_per_day = -1;
+    long max_concurrent_requests = -1;
 };
 
 enum class CreateUserResult { Created, Duplicate };

@@ -34,6 +34,14 @@ inline HttpError detail_error(int status, const std::string& detail) {
 }
 
 // A 401 with WWW-Authenticate: Bearer realm="api", as every 401 must carry.
+// 503 with Retry-After: a bounded resource (the password-hash gate) stayed
+// busy; the client may try again shortly.
+inline HttpError busy(const std::string& detail) {
+    HttpError e = detail_error(503, detail);
+    e.header("Retry-After", "1");
+    return e;
+}
+
 inline HttpError unauthorized(JsonPtr body) {
     HttpError e(401, std::move(body));
     e.header("WWW-Authenticate", "Bearer realm=\"api\"");

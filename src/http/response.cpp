@@ -27,6 +27,7 @@ const char* reason_phrase(int status) {
         case 413: return "Payload Too Large";
         case 415: return "Unsupported Media Type";
         case 429: return "Too Many Requests";
+        case 499: return "Client Closed Request";
         case 500: return "Internal Server Error";
         case 502: return "Bad Gateway";
         case 503: return "Service Unavailable";

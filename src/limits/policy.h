@@ -1,9 +1,21 @@
 // The per-user limits of [limits] (or the user's own, from the database),
 // counted in MariaDB so they hold across workers and hosts. Refusals come
 // back as values; the API layer turns them into 429s in the route's style.
+//
+// requests_per_minute without a round trip per request: while a user is far
+// below the limit (the window's count at most half of it), a worker takes
+// limit/16 permits at once (at most 1,000) with one conditional UPDATE and
+// admits that many from memory; past half, each request is counted on its
+// own. Never more than the limit: every permit is counted in the database
+// before the request it admits. The price: permits a worker took but got
+// no request for lapse with the window, so a user whose requests stop
+// reaching one worker may be refused up to (workers x limit/16) early.
 #pragma once
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "config/config.h"
 #include "db/pool.h"
@@ -26,10 +38,22 @@ public:
     // Refuses once tokens_per_day is used up (tokens since 00:00 UTC; the
     // request that crosses the quota completes).
     std::optional<Refusal> check_token_quota(const db::User& user, long now);
+    // The chat requests the user may have in progress at once (0 = no limit).
+    long max_concurrent(const db::User& user) const;
 
 private:
+    // Permits this worker holds for a user's current window.
+    struct Lease {
+        long window = -1;
+        long left = 0;
+    };
+    bool take_leased(int64_t user_id, long window);
+    void add_lease(int64_t user_id, long window, long permits);
+
     const config::LimitsConfig cfg_;
     db::Pool& pool_;
+    std::mutex mu_;
+    std::unordered_map<int64_t, Lease> leases_;
 };
 
 }  // namespace llmapi::limits

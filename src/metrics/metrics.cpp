@@ -1,6 +1,10 @@
 #include "metrics/metrics.h"
 
+#include <signal.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstring>
@@ -14,24 +18,38 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
+// A slot's state: kFree, kReady, or the pid of the process writing its key.
+constexpr uint32_t kFree = 0;
+constexpr uint32_t kReady = UINT32_MAX;
+
+// A process killed while writing a key leaves its pid in the state: the
+// next one to find it dead frees the slot (instead of waiting forever).
+bool claimer_dead(uint32_t pid) { return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
 template <class Slot, size_t N>
 Slot* find_or_claim(Slot (&table)[N], const std::string& key_in) {
     std::string key = key_in.substr(0, sizeof(Slot::key) - 1);
     const size_t start = std::hash<std::string>{}(key) % N;
+    const uint32_t me = static_cast<uint32_t>(getpid());
     for (size_t probe = 0; probe < N; ++probe) {
         Slot& s = table[(start + probe) % N];
-        uint32_t st = s.state.load(std::memory_order_acquire);
-        if (st == 0) {
-            uint32_t expected = 0;
-            if (s.state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
-                std::memcpy(s.key, key.c_str(), key.size() + 1);
-                s.state.store(2, std::memory_order_release);
-                return &s;
+        for (long spins = 0;; ++spins) {
+            uint32_t st = s.state.load(std::memory_order_acquire);
+            if (st == kReady) {
+                if (std::strcmp(s.key, key.c_str()) == 0) return &s;
+                break;  // another key: probe on
             }
-            st = expected;
+            if (st == kFree) {
+                if (s.state.compare_exchange_strong(st, me, std::memory_order_acq_rel)) {
+                    std::memcpy(s.key, key.c_str(), key.size() + 1);
+                    s.state.store(kReady, std::memory_order_release);
+                    return &s;
+                }
+                continue;  // lost the race: look again
+            }
+            // Another process is writing the key: a few instructions, unless it died.
+            if (spins % 4096 == 4095 && claimer_dead(st)) s.state.compare_exchange_strong(st, kFree);
         }
-        while (st == 1) st = s.state.load(std::memory_order_acquire);  // another process is writing the key
-        if (std::strcmp(s.key, key.c_str()) == 0) return &s;
     }
     return nullptr;
 }
@@ -118,7 +136,7 @@ std::string Metrics::render() const {
         "# HELP llm_api_requests_total HTTP requests by route, status and provider.\n"
         "# TYPE llm_api_requests_total counter\n";
     for (const Counter& c : s_->requests) {
-        if (c.state.load(std::memory_order_acquire) != 2) continue;
+        if (c.state.load(std::memory_order_acquire) != kReady) continue;
         out += "llm_api_requests_total{" + labels(c.key, {"route", "status", "provider"}) + "} " +
                std::to_string(c.value.load()) + "\n";
     }
@@ -126,7 +144,7 @@ std::string Metrics::render() const {
         "# HELP llm_api_upstream_seconds Time of each call to a provider (one attempt).\n"
         "# TYPE llm_api_upstream_seconds histogram\n";
     for (const Histogram& h : s_->upstream) {
-        if (h.state.load(std::memory_order_acquire) != 2) continue;
+        if (h.state.load(std::memory_order_acquire) != kReady) continue;
         const std::string p = "provider=\"" + escape(h.key) + "\"";
         for (int i = 0; i < kHistogramBuckets; ++i) {
             std::snprintf(num, sizeof num, "%g", kBucketBounds[i]);
@@ -142,7 +160,7 @@ std::string Metrics::render() const {
         "# HELP llm_api_tokens_total Tokens by provider and kind (prompt, completion).\n"
         "# TYPE llm_api_tokens_total counter\n";
     for (const Counter& c : s_->tokens) {
-        if (c.state.load(std::memory_order_acquire) != 2) continue;
+        if (c.state.load(std::memory_order_acquire) != kReady) continue;
         out += "llm_api_tokens_total{" + labels(c.key, {"provider", "kind"}) + "} " + std::to_string(c.value.load()) +
                "\n";
     }

@@ -15,13 +15,13 @@ constexpr int kHistogramBuckets = 12;
 constexpr double kBucketBounds[kHistogramBuckets] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
 struct Counter {
-    std::atomic<uint32_t> state;  // 0 free, 1 being claimed, 2 ready
+    std::atomic<uint32_t> state;  // 0 free, UINT32_MAX ready, else the pid claiming it
     char key[120];                // the label values, '\x1f'-separated
     std::atomic<uint64_t> value;
 };
 
 struct Histogram {
-    std::atomic<uint32_t> state;
+    std::atomic<uint32_t> state;  // as Counter::state
     char key[64];  // provider
     std::atomic<uint64_t> buckets[kHistogramBuckets];
     std::atomic<uint64_t> count;

@@ -72,6 +72,13 @@ usage::UsageEvent usage_event(const ChatRequest& req, const HttpChatSink& sink, 
 }  // namespace
 
 Outcome relay_chat(const Deps& deps, const ChatRequest& req, const Target& target, HttpChatSink& sink) {
+    // A request that waited in the listen queue may have been given up on
+    // (nginx closes our connection when its client goes): sending it would
+    // spend the provider's tokens for nobody.
+    if (sink.client_gone()) {
+        Outcome o{http::Response::json_text(kClientClosedRequest, "{}"), {}, false};
+        return o;
+    }
     const bool stream = json_is_true(json_object_get(req.body, "stream"));
     const std::string started_at = sql_datetime(now_us());
     const auto t0 = Clock::now();

@@ -43,7 +43,12 @@ struct ChatRequest {
 struct Outcome {
     http::Response response;  // complete, or already_sent (streamed)
     usage::UsageEvent event;  // to record after the response
+    bool sent_upstream = true;  // false: the client had left before it began; nothing to record
 };
+
+// The status of a request whose client left before anything was sent
+// upstream (nginx's "client closed request"); it never reaches the client.
+constexpr int kClientClosedRequest = 499;
 
 Outcome relay_chat(const Deps& deps, const ChatRequest& req, const providers::Target& target, HttpChatSink& sink);
 

@@ -1,6 +1,7 @@
 #include "server/master.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -20,6 +21,7 @@
 
 #include "common/fd.h"
 #include "common/log.h"
+#include "limits/seats.h"
 #include "providers/provider.h"
 #include "server/worker.h"
 
@@ -31,7 +33,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Fd open_listen_socket(const std::string& path, int backlog) {
+// Mode 0660: only the service's user and `group` (nginx's) reach the
+// workers; any other local user would bypass nginx's limits.
+void restrict_socket(const std::string& path, const std::string& group_name) {
+    chmod(path.c_str(), 0660);
+    if (group_name.empty()) return;
+    const struct group* g = getgrnam(group_name.c_str());
+    if (!g) {
+        log_warn("[server] socket_group '%s' does not exist: %s is reachable by its owner only", group_name.c_str(),
+                 path.c_str());
+        return;
+    }
+    if (chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
+        log_warn("cannot give %s to group '%s' (%s): reachable by its owner only", path.c_str(), group_name.c_str(),
+                 std::strerror(errno));
+}
+
+Fd open_listen_socket(const std::string& path, const std::string& group, int backlog) {
     sockaddr_un addr{};
     if (path.size() >= sizeof addr.sun_path) {
         log_error("socket path too long: %s", path.c_str());
@@ -46,8 +64,7 @@ Fd open_listen_socket(const std::string& path, int backlog) {
         log_error("cannot listen on %s: %s", path.c_str(), std::strerror(errno));
         return Fd();
     }
-    // nginx's workers run as another user ('nobody' when started as root).
-    chmod(path.c_str(), 0666);
+    restrict_socket(path, group);
     return fd;
 }
 
@@ -59,8 +76,12 @@ struct WorkerInfo {
 
 class Master {
 public:
-    Master(std::string config_path, config::Config cfg, int fd)
-        : config_path_(std::move(config_path)), cfg_(std::move(cfg)), fd_(fd), metrics_(metrics::create_shared()) {}
+    Master(std::string config_path, config::Config cfg, int fd, limits::SeatMap* seats)
+        : config_path_(std::move(config_path)),
+          cfg_(std::move(cfg)),
+          fd_(fd),
+          metrics_(metrics::create_shared()),
+          seats_(seats) {}
 
     int run() {
         sigset_t set;
@@ -73,8 +94,8 @@ public:
         sigprocmask(SIG_BLOCK, &set, nullptr);
 
         for (int i = 0; i < cfg_.server.workers; ++i) spawn();
-        log_info("master ready: %d workers x %d threads on %s", cfg_.server.workers, cfg_.server.threads,
-                 cfg_.server.socket.c_str());
+        log_info("master ready: %d workers x (%d threads + %d for chats) on %s", cfg_.server.workers,
+                 cfg_.server.threads, cfg_.server.max_streams, cfg_.server.socket.c_str());
 
         // No signal handlers at all: signals are taken here, synchronously.
         while (!stopping_ || !workers_.empty()) {
@@ -105,9 +126,10 @@ private:
             sigset_t none;
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, nullptr);
-            _exit(run_worker(cfg_, fd_, metrics_, slot));
+            _exit(run_worker(cfg_, fd_, api::SharedState{metrics_, seats_, slot}));
         }
         slot_used_[slot] = true;
+        limits::seat_map_worker_started(seats_, slot);
         workers_[pid] = WorkerInfo{generation_, Clock::now(), slot};
     }
 
@@ -135,7 +157,9 @@ private:
             if (it == workers_.end()) continue;
             const bool current = it->second.generation == generation_;
             const bool quick = Clock::now() - it->second.started < std::chrono::seconds(1);
+            // Its streams and seats died with it: give them back now.
             metrics::Metrics(metrics_).clear_worker_slot(it->second.metrics_slot);
+            limits::seat_map_worker_gone(seats_, it->second.metrics_slot);
             slot_used_[it->second.metrics_slot] = false;
             workers_.erase(it);
             if (stopping_ || !current) continue;
@@ -160,6 +184,12 @@ private:
         if (fresh.server.socket != cfg_.server.socket)
             log_warn("SIGHUP: [server] socket changes need a restart; keeping %s", cfg_.server.socket.c_str());
         fresh.server.socket = cfg_.server.socket;
+        if (fresh.server.threads + fresh.server.max_streams > limits::seat_map_threads(seats_)) {
+            log_warn("SIGHUP: more [server] threads or max_streams need a restart; keeping %d and %d",
+                     cfg_.server.threads, cfg_.server.max_streams);
+            fresh.server.threads = cfg_.server.threads;
+            fresh.server.max_streams = cfg_.server.max_streams;
+        }
         cfg_ = std::move(fresh);
         // New workers first, then the old ones drain: no moment without workers.
         const int old_generation = generation_++;
@@ -187,6 +217,7 @@ private:
     Clock::time_point kill_deadline_;
     Clock::time_point next_spawn_ = Clock::now();
     metrics::Shared* metrics_;  // shared with every worker, for /metrics
+    limits::SeatMap* seats_;    // shared with every worker: who holds each request thread
     std::vector<bool> slot_used_ = std::vector<bool>(metrics::kWorkerSlots, false);
 };
 
@@ -199,26 +230,33 @@ namespace {
 void raise_fd_limit(const config::Config& cfg) {
     rlimit rl{};
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-    const rlim_t want = static_cast<rlim_t>(cfg.server.threads) * 3 + cfg.database.pool_size + 256;
+    const int threads = cfg.server.threads + cfg.server.max_streams;
+    const rlim_t want = static_cast<rlim_t>(threads) * 3 + cfg.database.pool_size + 256;
     if (rl.rlim_cur >= want) return;
     rl.rlim_cur = std::min(want, rl.rlim_max);
     setrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < want)
         log_warn("file descriptor limit %lu is below the %lu that %d threads may need",
-                 static_cast<unsigned long>(rl.rlim_cur), static_cast<unsigned long>(want), cfg.server.threads);
+                 static_cast<unsigned long>(rl.rlim_cur), static_cast<unsigned long>(want), threads);
 }
 
 }  // namespace
 
 int run_master(const std::string& config_path, config::Config cfg, const std::string& pid_file) {
     raise_fd_limit(cfg);
-    Fd fd = open_listen_socket(cfg.server.socket, cfg.server.listen_backlog);
+    Fd fd = open_listen_socket(cfg.server.socket, cfg.server.socket_group, cfg.server.listen_backlog);
     if (!fd.valid()) return 1;
     // The workers inherit the listening socket across fork (not exec).
     fcntl(fd.get(), F_SETFD, 0);
     if (!pid_file.empty()) std::ofstream(pid_file) << getpid() << "\n";
     const std::string socket_path = cfg.server.socket;
-    Master m(config_path, std::move(cfg), fd.get());
+    const int threads = cfg.server.threads + cfg.server.max_streams;  // per worker
+    limits::SeatMap* seats = limits::create_seat_map(metrics::kWorkerSlots, threads);
+    if (!seats) {
+        log_error("cannot map the seat table for %d threads: %s", threads, std::strerror(errno));
+        return 1;
+    }
+    Master m(config_path, std::move(cfg), fd.get(), seats);
     const int rc = m.run();
     fd.reset();
     unlink(socket_path.c_str());

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,7 @@ namespace {
 extern "C" void on_wake(int) {}
 
 struct ThreadArgs {
+    int index;  // this thread's cell in the seat map
     api::App* app;
     AccessLog* access_log;
     sql::mysql::MySQL_Driver* driver;
@@ -37,7 +39,7 @@ struct ThreadArgs {
     std::atomic<int>* running;
 };
 
-void serve(ThreadArgs a) {
+void serve(const ThreadArgs& a) {
     a.driver->threadInit();
     FCGX_Request req;
     // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
@@ -52,7 +54,7 @@ void serve(ThreadArgs a) {
         const http::Request request = read_request(req, a.max_body);
         FcgiStreamOut out(req, request.request_id);
         api::RequestInfo info;
-        http::Response resp = a.app->handle(request, http, out, info);
+        http::Response resp = a.app->handle(request, http, out, info, a.index);
         if (!resp.sent) {
             resp.header("X-Request-Id", request.request_id);
             write_response(req, resp);
@@ -69,9 +71,14 @@ void serve(ThreadArgs a) {
     a.running->fetch_sub(1);
 }
 
+extern "C" void* serve_thread(void* p) {
+    serve(*static_cast<const ThreadArgs*>(p));
+    return nullptr;
+}
+
 }  // namespace
 
-int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared_metrics, int metrics_slot) {
+int run_worker(const config::Config& cfg, int listen_fd, api::SharedState shared) {
     // If the master dies without telling us, don't linger as an orphan.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1) return 1;
@@ -101,17 +108,38 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     }
     // get_driver_instance() isn't thread-safe: once, before the threads.
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-    api::App app(cfg, driver, shared_metrics, metrics_slot);
+    api::App app(cfg, driver, shared);
     AccessLog access_log(cfg.server.access_log);
 
     std::atomic<bool> stopping{false};
-    std::atomic<int> running{cfg.server.threads};
-    std::vector<std::thread> threads;
-    threads.reserve(cfg.server.threads);
-    for (int i = 0; i < cfg.server.threads; ++i)
-        threads.emplace_back(
-            serve, ThreadArgs{&app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping, &running});
-    log_info("worker ready: %d threads", cfg.server.threads);
+    std::atomic<int> running{0};
+    // max_streams threads for the chats, `threads` more that stay free for
+    // everything else (admission refuses the chat beyond max_streams).
+    const int total = cfg.server.threads + cfg.server.max_streams;
+    // Thousands of threads, each holding one stream: a small stack each
+    // (address space; what a thread touches is what it costs in memory).
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, static_cast<size_t>(cfg.server.thread_stack_kb) * 1024);
+    std::vector<ThreadArgs> args;
+    args.reserve(total);
+    std::vector<pthread_t> threads;
+    threads.reserve(total);
+    for (int i = 0; i < total; ++i) {
+        args.push_back(ThreadArgs{i, &app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping,
+                                  &running});
+        pthread_t t;
+        running.fetch_add(1);
+        if (const int rc = pthread_create(&t, &attr, serve_thread, &args.back()); rc != 0) {
+            running.fetch_sub(1);
+            log_error("cannot start request thread %d of %d: %s", i + 1, total, std::strerror(rc));
+            break;
+        }
+        threads.push_back(t);
+    }
+    pthread_attr_destroy(&attr);
+    if (threads.empty()) return 1;
+    log_info("worker ready: %zu threads", threads.size());
 
     for (;;) {
         int sig = 0;
@@ -124,7 +152,7 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
     // Wake idle threads until all have left; busy ones finish their request.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.server.shutdown_timeout_s);
     while (running.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-        for (auto& t : threads) pthread_kill(t.native_handle(), SIGUSR1);
+        for (pthread_t t : threads) pthread_kill(t, SIGUSR1);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (running.load() > 0) {
@@ -132,7 +160,7 @@ int run_worker(const config::Config& cfg, int listen_fd, metrics::Shared* shared
         app.services().usage.shutdown();  // the finished requests' rows, still queued
         _exit(0);
     }
-    for (auto& t : threads) t.join();
+    for (pthread_t t : threads) pthread_join(t, nullptr);
     return 0;
 }
 

@@ -23,7 +23,10 @@ constexpr size_t kMaxBatch = 256;
 }  // namespace
 
 UsageRecorder::UsageRecorder(db::Pool& pool, std::string spool_dir, long flush_ms)
-    : pool_(pool), spool_(std::move(spool_dir), "usage-" + std::to_string(getpid()) + ".jsonl"), flush_(flush_ms) {
+    : pool_(pool),
+      journal_(spool_dir, "usage-" + std::to_string(getpid())),
+      spool_(spool_dir, "usage-" + std::to_string(getpid()) + ".jsonl"),
+      flush_(flush_ms) {
     writer_ = std::thread([this] { run(); });
 }
 
@@ -39,17 +42,20 @@ void UsageRecorder::shutdown() {
 }
 
 void UsageRecorder::record(UsageEvent e) {
+    const uint64_t segment = journal_.append(e);
     {
         std::lock_guard<std::mutex> lock(mu_);
-        // After shutdown nobody writes the queue: straight to the spool.
+        // After shutdown nobody writes the queue: the journal keeps the row
+        // for the replay (or, if even that failed, the spool file below).
         if (!stop_ && queue_.size() < kMaxQueued) {
-            queue_.push_back(std::move(e));
+            queue_.push_back(Queued{std::move(e), segment});
             // The writer needs waking only to start a batch, or to cut a full one.
             if (queue_.size() == 1 || queue_.size() == kMaxBatch) cv_.notify_one();
             return;
         }
     }
-    spool_.append({e});
+    if (segment == Journal::kNotJournaled) spool_.append({e});
+    else journal_.resolved(segment, true);
 }
 
 bool UsageRecorder::db_maybe_up() const { return std::chrono::steady_clock::now() >= db_down_until_; }
@@ -72,24 +78,30 @@ UsageRecorder::DbResult UsageRecorder::attempt(const std::function<void()>& inse
     return DbResult::Down;
 }
 
-void UsageRecorder::write(const std::vector<UsageEvent>& batch, bool stopping) {
-    // A stopping worker is killed if a hung database keeps it past the
-    // master's deadline: its rows go to the spool first, then to the
-    // database; a later replay skips the rows the database has (event_id).
-    if (stopping) spool_.append(batch);
-    auto keep = [&](const std::vector<UsageEvent>& rows) {
-        if (!stopping) spool_.append(rows);
+void UsageRecorder::write(const std::vector<Queued>& batch) {
+    // Each row is resolved in its journal segment: in the database, or kept
+    // there for the replay (a row that was never journaled goes to the spool).
+    auto done = [&](const Queued& q, bool written) {
+        if (q.segment == Journal::kNotJournaled) {
+            if (!written) spool_.append({q.event});
+            return;
+        }
+        journal_.resolved(q.segment, !written);
     };
-    switch (attempt([&] { db::insert_usage_rows(pool_, batch); })) {
-        case DbResult::Written: return;
-        case DbResult::Down: return keep(batch);
+    std::vector<UsageEvent> rows;
+    rows.reserve(batch.size());
+    for (const auto& q : batch) rows.push_back(q.event);
+    switch (attempt([&] { db::insert_usage_rows(pool_, rows); })) {
+        case DbResult::Written:
+            for (const auto& q : batch) done(q, true);
+            return;
+        case DbResult::Down:
+            for (const auto& q : batch) done(q, false);
+            return;
         case DbResult::Refused: break;
     }
-    // A row the database refuses: row by row, only that one is spooled.
-    std::vector<UsageEvent> failed;
-    for (const auto& e : batch)
-        if (attempt([&] { db::insert_usage(pool_, e); }) != DbResult::Written) failed.push_back(e);
-    keep(failed);
+    // A row the database refuses: row by row, only that one is kept.
+    for (const auto& q : batch) done(q, attempt([&] { db::insert_usage(pool_, q.event); }) == DbResult::Written);
 }
 
 int UsageRecorder::replay_now() {
@@ -117,6 +129,9 @@ void UsageRecorder::run() {
         if (now >= next_replay && !stop_) {
             next_replay = now + kReplayEvery;
             lock.unlock();
+            // A new journal segment from here: the sealed one goes (or is
+            // left for the replay) once its rows are resolved.
+            journal_.seal();
             if (db_maybe_up() && spool_.has_files()) replay_now();
             lock.lock();
             continue;
@@ -124,14 +139,13 @@ void UsageRecorder::run() {
         if (!queue_.empty()) {
             // Let the batch gather (shutdown and a full batch cut it short).
             cv_.wait_for(lock, flush_, [this] { return stop_ || queue_.size() >= kMaxBatch; });
-            std::vector<UsageEvent> batch;
+            std::vector<Queued> batch;
             while (!queue_.empty() && batch.size() < kMaxBatch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
-            const bool stopping = stop_;
             lock.unlock();
-            write(batch, stopping);
+            write(batch);
             lock.lock();
             continue;
         }
@@ -139,6 +153,7 @@ void UsageRecorder::run() {
         cv_.wait_until(lock, next_replay, [this] { return stop_ || !queue_.empty(); });
     }
     lock.unlock();
+    journal_.seal();
     pool_.thread_end();
 }
 

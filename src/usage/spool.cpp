@@ -16,17 +16,6 @@ namespace llmapi::usage {
 
 namespace {
 
-bool write_all(int fd, const std::string& s) {
-    size_t off = 0;
-    while (off < s.size()) {
-        const ssize_t n = write(fd, s.data() + off, s.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        off += static_cast<size_t>(n);
-    }
-    return true;
-}
-
 bool is_spool_name(const std::string& name) {
     return name.rfind("usage-", 0) == 0 && name.size() > 12 && name.compare(name.size() - 6, 6, ".jsonl") == 0;
 }

@@ -36,9 +36,8 @@ std::string length(size_t n) {
     return out;
 }
 
-}  // namespace
 
-std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params) {
+int connectTo(const std::string& path) {
     const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) throw std::runtime_error("socket() failed");
     sockaddr_un addr{};
@@ -48,16 +47,51 @@ std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std
         close(fd);
         throw std::runtime_error("cannot connect to " + path);
     }
+    return fd;
+}
+
+const std::string kBegin("\0\1\0\0\0\0\0\0", 8);  // role RESPONDER, no keep-alive
+
+// The whole request: BEGIN_REQUEST, the params, the body as stdin records.
+std::string requestRecords(const std::vector<std::pair<std::string, std::string>>& params, const std::string& body) {
     std::string pairs;
     for (const auto& [k, v] : params) pairs += length(k.size()) + length(v.size()) + k + v;
-    const std::string begin("\0\1\0\0\0\0\0\0", 8);  // role RESPONDER, no keep-alive
-    const std::string out = record(kBeginRequest, begin) + record(kParams, pairs) + record(kParams, "") +
-                            record(kStdin, "");
+    std::string out = record(kBeginRequest, kBegin) + record(kParams, pairs) + record(kParams, "");
+    for (size_t at = 0; at < body.size(); at += 60000) out += record(kStdin, body.substr(at, 60000));
+    return out + record(kStdin, "");
+}
+
+void writeAll(int fd, const std::string& out) {
     if (write(fd, out.data(), out.size()) != static_cast<ssize_t>(out.size())) {
         close(fd);
         throw std::runtime_error("write to the FastCGI socket failed");
     }
-    std::string in, body;
+}
+
+}  // namespace
+
+FcgiPin::FcgiPin(const std::string& path) : fd_(connectTo(path)) {
+    const std::string begin = record(kBeginRequest, kBegin);
+    if (write(fd_, begin.data(), begin.size()) != static_cast<ssize_t>(begin.size())) {
+        close(fd_);
+        throw std::runtime_error("write to the FastCGI socket failed");
+    }
+}
+
+FcgiPin::~FcgiPin() { close(fd_); }
+
+void fcgiSendAndLeave(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params,
+                      const std::string& body) {
+    const int fd = connectTo(path);
+    writeAll(fd, requestRecords(params, body));
+    close(fd);
+}
+
+std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params,
+                        const std::string& body) {
+    const int fd = connectTo(path);
+    writeAll(fd, requestRecords(params, body));
+    std::string in, out;
     char buf[4096];
     for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) in.append(buf, static_cast<size_t>(n));
     close(fd);
@@ -65,8 +99,8 @@ std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std
         const auto type = static_cast<unsigned char>(in[pos + 1]);
         const size_t len = (static_cast<unsigned char>(in[pos + 4]) << 8) | static_cast<unsigned char>(in[pos + 5]);
         const size_t pad = static_cast<unsigned char>(in[pos + 6]);
-        if (type == kStdout) body.append(in, pos + 8, len);
-        if (type == kEndRequest) return body;
+        if (type == kStdout) out.append(in, pos + 8, len);
+        if (type == kEndRequest) return out;
         pos += 8 + len + pad;
     }
     throw std::runtime_error("no END_REQUEST from the worker");

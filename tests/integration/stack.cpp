@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cppunit/TestAssert.h>
+
 #include <stdexcept>
 
 #include "http_client.h"
+#include "json_path.h"
 #include "text.h"
 #include "wait.h"
 
@@ -131,6 +134,19 @@ ScopedConfig::~ScopedConfig() {
         reloadWorkers(true);
     } catch (const std::exception&) {
     }
+}
+
+std::string accessLogPath() { return stackVar() + "/log/access.log"; }
+
+JsonPtr accessLogLine(const std::string& requestId) {
+    JsonPtr found;
+    pollUntil(5, [&] {
+        for (auto& line : jsonLines(readTextFile(accessLogPath())))
+            if (jstr(line.get(), "request_id") == requestId) found = std::move(line);
+        return found != nullptr;
+    });
+    if (!found) CPPUNIT_FAIL("no line with request_id " + requestId + " in " + accessLogPath());
+    return found;
 }
 
 }  // namespace it

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "http_client.h"
+
 namespace it {
 
 // A variable `stack.sh env` (or the caller) gave the test binary; throws when unset.
@@ -61,5 +63,10 @@ public:
 private:
     std::string section_, key_, restoreTo_;
 };
+
+// The stack's access log (one JSON line per request), and the line for a
+// request id once written (after the response: polls 5 s, fails the test if absent).
+std::string accessLogPath();
+JsonPtr accessLogLine(const std::string& requestId);
 
 }  // namespace it

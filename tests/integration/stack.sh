@@ -18,7 +18,9 @@ export LLMAPI_FAKE_PORT=${LLMAPI_FAKE_PORT:-18998}
 . "$(dirname "$0")/../../scripts/lib.sh"
 export LLMAPI_SERVER_PORT=${LLMAPI_TEST_PORT:-18000}
 export LLMAPI_SERVER_WORKERS=${LLMAPI_SERVER_WORKERS:-2}
-export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-16}
+# 4 + 12 threads a worker: 12 chat seats each (24 on the host), 4 more for the rest.
+export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-4}
+export LLMAPI_SERVER_MAX_STREAMS=${LLMAPI_SERVER_MAX_STREAMS:-12}
 
 # app-test.ini points providers at the fake on 18998; another fake port
 # (parallel stacks, the benchmarks) moves them along.

@@ -297,6 +297,7 @@ class AccountingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTokensPerDay);
     CPPUNIT_TEST(testConfiguredDefaultLimit);
     CPPUNIT_TEST(testLimitAcrossTwoGateways);
+    CPPUNIT_TEST(testLeasedPermitsNeverExceedTheLimit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -736,6 +737,37 @@ public:
         CPPUNIT_ASSERT_EQUAL(6, byStatus[200]);
         CPPUNIT_ASSERT_EQUAL(6, byStatus[429]);
         settledUsageRows(b.id, 6);
+    }
+
+    // requests_per_minute = 64 from two gateways (four workers): while the
+    // window's count is at most half the limit, workers take 4 permits (64/16)
+    // per UPDATE, so the count moves in steps of 4, not of 1; past half, one
+    // by one. Never more than 64 pass, and at most the permits the four
+    // workers may hold unused (4 x 3) fewer.
+    void testLeasedPermitsNeverExceedTheLimit() {
+        SecondGateway second;
+        const std::string gateways[] = {baseUrl(), second.url()};
+        const std::string models = "/api/supported-models/?provider=openai";
+        Account a = createAccount();
+        UserLimits limit(a, "requests_per_minute", 64);
+        awaitRoomInThisMinute(20);
+        auto counted = [&] {
+            return std::stol(lines(sql("SELECT COALESCE(MAX(requests), 0) FROM rate_windows WHERE user_id = " +
+                                       str(a.id)))[0]);
+        };
+        for (int i = 0; i < 8; ++i) ASSERT_STATUS(200, requestUrl("GET", gateways[i % 2] + models, "", {a.auth()}));
+        const long afterEight = counted();
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(afterEight), afterEight % 4 == 0 && afterEight >= 8 && afterEight <= 20);
+
+        long ok = 8;
+        std::vector<long> statuses;
+        for (int i = 0; i < 92; ++i) {
+            const long s = requestUrl("GET", gateways[i % 2] + models, "", {a.auth()}).status;
+            ok += s == 200;
+            statuses.push_back(s);
+        }
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(ok) + " admitted: " + joined(statuses), ok <= 64 && ok >= 64 - 12);
+        CPPUNIT_ASSERT_EQUAL(64L, counted());  // every permit counted, none beyond the limit
     }
 };
 

@@ -546,17 +546,19 @@ public:
         const std::string shape = sql("SHOW CREATE TABLE `" + db + "`.schema_migrations");
         const std::string columns = sql("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='" + db +
                                         "' AND TABLE_NAME='users' AND COLUMN_NAME IN ('requests_per_minute', "
-                                        "'tokens_per_day')");
+                                        "'tokens_per_day', 'max_concurrent_requests')");
         const std::string stackShape = sql("SHOW CREATE TABLE schema_migrations");
         sql("DROP DATABASE `" + db + "`");
 
         CPPUNIT_ASSERT_EQUAL_MESSAGE(first.describe(), 0, first.code);
         CPPUNIT_ASSERT_MESSAGE(first.describe(), contains(first.out, "applied 001_users\napplied 002_token_blacklist\n"
-                                                                     "applied 003_usage_and_limits\n"));
+                                                                     "applied 003_usage_and_limits\n"
+                                                                     "applied 004_concurrency\n"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(second.describe(), 0, second.code);
         CPPUNIT_ASSERT_MESSAGE(second.describe(), contains(second.out, "nothing to apply"));
-        CPPUNIT_ASSERT_EQUAL(std::string("001_users\n002_token_blacklist\n003_usage_and_limits\n"), applied);
-        CPPUNIT_ASSERT_EQUAL(std::string("2\n"), columns);
+        CPPUNIT_ASSERT_EQUAL(std::string("001_users\n002_token_blacklist\n003_usage_and_limits\n004_concurrency\n"),
+                             applied);
+        CPPUNIT_ASSERT_EQUAL(std::string("3\n"), columns);
         // The table scripts/lib.sh creates, column for column.
         CPPUNIT_ASSERT_EQUAL(stackShape.substr(stackShape.find('\t')), shape.substr(shape.find('\t')));
     }

@@ -35,13 +35,16 @@ std::string repeated(int n, const std::string& behaviour) {
     return out + "]";
 }
 
-// Threads per worker (each open stream or hanging request holds one), as
-// stack.sh sets them. threadsPerWorker() + 4 requests at once must be spread
-// over both workers, at least 4 on each: the kernel hands connections to the
-// threads waiting in accept() in order, so a handful would all go to one.
+// Threads per worker (threads + max_streams; each open stream or hanging
+// request holds one), as stack.sh sets them. threadsPerWorker() + 4 requests
+// at once must be spread over both workers, at least 4 on each: the kernel
+// hands connections to the threads waiting in accept() in order, so a
+// handful would all go to one. (4 + 12 + 4 = 20: the host's 24 chat seats
+// and a user's 20 concurrent requests hold them.)
 int threadsPerWorker() {
-    const char* v = std::getenv("LLMAPI_SERVER_THREADS");
-    return v && *v ? std::atoi(v) : 16;
+    const char* t = std::getenv("LLMAPI_SERVER_THREADS");
+    const char* s = std::getenv("LLMAPI_SERVER_MAX_STREAMS");
+    return (t && *t ? std::atoi(t) : 4) + (s && *s ? std::atoi(s) : 12);
 }
 
 double secondsSince(std::chrono::steady_clock::time_point t) {
@@ -137,21 +140,6 @@ const json_t* upstreamRequest(const json_t* recorded, const std::string& request
     return nullptr;
 }
 
-// ---- the access log ---------------------------------------------------------------
-
-std::string accessLogPath() { return stackVar() + "/log/access.log"; }
-
-// The access log's line for that request id, once written (after the response: polls 5 s).
-JsonPtr accessLogLine(const std::string& requestId) {
-    JsonPtr found;
-    pollUntil(5, [&] {
-        for (auto& line : jsonLines(readTextFile(accessLogPath())))
-            if (jstr(line.get(), "request_id") == requestId) found = std::move(line);
-        return found != nullptr;
-    });
-    if (!found) CPPUNIT_FAIL("no line with request_id " + requestId + " in " + accessLogPath());
-    return found;
-}
 
 bool isGeneratedId(const std::string& id) {
     return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;

@@ -194,7 +194,10 @@ public:
 
     // More hung-up streams than the stack has threads (2 workers x 16): each
     // must be released when its client leaves, not when the provider's
-    // 8-second stream would have ended, or the later ones would wait for a thread.
+    // 8-second stream would have ended, or the later ones would wait for a
+    // thread. (Each next stream waits for fewer than 16 at the provider, so
+    // the host's 24 chat seats and the user's 20 are never the limit; if
+    // streams were not released, that wait would outlast the 8 s below.)
     void testThreadsFreedAfterDisconnects() {
         const int kStreams = 40;
         std::string script = "[";
@@ -202,6 +205,7 @@ public:
         fake::script(script + "]");
         const auto start = std::chrono::steady_clock::now();
         for (int i = 0; i < kStreams; ++i) {
+            pollUntil(8, [] { return jint(fake::stats().get(), "in_flight") < 16; });
             StreamResponse s = chatStream(kChat + std::string("openai"), streamBody("fake-gpt-4o"), 1, 5);
             CPPUNIT_ASSERT_MESSAGE("stream " + std::to_string(i) + ": " + s.body, s.hungUp && s.status == 200);
             CPPUNIT_ASSERT_MESSAGE("stream " + std::to_string(i) + " waited " + std::to_string(s.events.front().at) + " s",

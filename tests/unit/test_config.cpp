@@ -140,6 +140,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(8000, c.server.port);
         CPPUNIT_ASSERT_EQUAL(2, c.server.workers);
         CPPUNIT_ASSERT_EQUAL(64, c.server.threads);
+        CPPUNIT_ASSERT_EQUAL(2048, c.server.max_streams);
+        CPPUNIT_ASSERT_EQUAL(20L, c.limits.max_concurrent_requests);
         CPPUNIT_ASSERT_EQUAL(1048576L, c.server.max_body_bytes);
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), c.database.host);
         CPPUNIT_ASSERT_EQUAL(3306, c.database.port);

@@ -4,7 +4,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <openssl/evp.h>
 
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <regex>
+#include <thread>
 #include <stdexcept>
 #include <string>
 
@@ -106,6 +110,7 @@ class PasswordTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHashPasswordDjangoFormat);
     CPPUNIT_TEST(testHashPasswordParams);
     CPPUNIT_TEST(testBurnPasswordTime);
+    CPPUNIT_TEST(testBusyGateIsRefusedAfterTheWait);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -284,13 +289,40 @@ public:
 
     // The hasher's dummy is made at its own (here cheap) cost on first use.
     void testBurnPasswordTime() {
-        PasswordHasher h(1, Argon2Params{1, 64, 1});
-        CPPUNIT_ASSERT_NO_THROW(h.burn_time("nobody's password"));
-        CPPUNIT_ASSERT_NO_THROW(h.burn_time(""));
-        const std::string hash = h.hash("a password");
+        PasswordHasher h(1, std::chrono::milliseconds(1000), Argon2Params{1, 64, 1});
+        CPPUNIT_ASSERT(h.burn_time("nobody's password"));
+        CPPUNIT_ASSERT(h.burn_time(""));
+        const std::string hash = h.hash("a password").value();
         CPPUNIT_ASSERT(hash.rfind("argon2$argon2id$v=19$m=64,t=1,p=1$", 0) == 0);
-        CPPUNIT_ASSERT(h.verify("a password", hash));
-        CPPUNIT_ASSERT(!h.verify("another", hash));
+        CPPUNIT_ASSERT(h.verify("a password", hash).value());
+        CPPUNIT_ASSERT(!h.verify("another", hash).value());
+    }
+
+    // A gate held longer than the wait answers busy (nullopt) instead of
+    // queueing without bound; once free, hashing goes on.
+    void testBusyGateIsRefusedAfterTheWait() {
+        PasswordHasher h(1, std::chrono::milliseconds(50), Argon2Params{1, 64, 1});
+        const std::string quick = h.hash("a password").value();
+        // ~0.3 s of argon2 here (t = 30, 64 MiB), within verify's DoS limits.
+        const std::string slow = hash_password("a password", Argon2Params{30, 65536, 1});
+        std::atomic<bool> started{false};
+        std::optional<bool> holder_result;
+        std::thread holder([&] {
+            started = true;
+            holder_result = h.verify("a password", slow);
+        });
+        while (!started) std::this_thread::yield();
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the holder is inside the gate
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::optional<bool> busy = h.verify("a password", quick);
+        const bool burned = h.burn_time("x");
+        const auto waited = std::chrono::steady_clock::now() - t0;
+        holder.join();
+        CPPUNIT_ASSERT_MESSAGE("the holder's verify did not run", holder_result.value_or(false));
+        CPPUNIT_ASSERT_MESSAGE("the gate was not busy", !busy.has_value());
+        CPPUNIT_ASSERT_MESSAGE("burn_time did not report the busy gate", !burned);
+        CPPUNIT_ASSERT(waited >= std::chrono::milliseconds(90));  // two waits of 50 ms
+        CPPUNIT_ASSERT(h.verify("a password", quick).value());   // free again
     }
 };
 

@@ -161,6 +161,7 @@ class RelayTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTimeoutIs504NotRetried);
     CPPUNIT_TEST(testMidStreamFailureEndsWithErrorEvent);
     CPPUNIT_TEST(testCancelledClientStopsTheLoop);
+    CPPUNIT_TEST(testClientGoneBeforeSendingIsNotSent);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -272,15 +273,27 @@ public:
         CPPUNIT_ASSERT(o.event.completion_tokens > 0);
     }
 
+    // The client leaves during the transfer (the HTTP client reports Cancelled).
     void testCancelledClientStopsTheLoop() {
         World w(3, "b/m1");
-        w.out.gone = true;
         w.a->script.push_back({kind_error(UpstreamError::Cancelled)});
         relay::Outcome o = w.run(true);
         CPPUNIT_ASSERT_EQUAL(std::vector<std::string>{"a:m0"}, w.calls);
         CPPUNIT_ASSERT(w.sleeps_ms.empty());
         CPPUNIT_ASSERT(o.response.sent);
         CPPUNIT_ASSERT(o.event.client_disconnected);
+    }
+
+    // The client left while the request waited for a thread: nothing is sent
+    // upstream, and nothing is to be recorded.
+    void testClientGoneBeforeSendingIsNotSent() {
+        World w(3, "b/m1");
+        w.out.gone = true;
+        relay::Outcome o = w.run(true);
+        CPPUNIT_ASSERT(w.calls.empty());
+        CPPUNIT_ASSERT(!o.sent_upstream);
+        CPPUNIT_ASSERT_EQUAL(relay::kClientClosedRequest, o.response.status);
+        CPPUNIT_ASSERT(w.out.written.empty());
     }
 };
 

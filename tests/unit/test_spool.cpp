@@ -5,6 +5,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "usage_rows.h"
 #include "vector_traits.h"
 #include <fcntl.h>
 #include <sys/file.h>
@@ -23,21 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-UsageEvent event(int n) {
-    UsageEvent e;
-    char id[33];
-    std::snprintf(id, sizeof id, "%032x", n);
-    e.event_id = id;
-    e.user_id = 7;
-    e.provider = "openai";
-    e.model_requested = "gpt-x";
-    e.prompt_tokens = n;
-    e.completion_tokens = 2 * n;
-    e.status = 200;
-    e.streamed = n % 2 == 1;
-    e.started_at = "2026-12-01 10:00:00.000001";
-    return e;
-}
+UsageEvent event(int n) { return sample_usage_row(n); }
 
 std::vector<std::string> spool_files(const std::string& dir) {
     std::vector<std::string> out;

@@ -22,8 +22,10 @@ http::Response chat_completions(Context& ctx) {
 
     ctx.info->provider = o.event.provider;  // the fallback's, if one answered
     ctx.info->upstream_ms = o.event.upstream_ms;
-    usage::UsageRecorder* recorder = &ctx.services.usage;
-    o.response.after_sent = [recorder, e = std::move(o.event)] { recorder->record(e); };
+    if (!o.sent_upstream) return std::move(o.response);  // its client left first: nothing used, nothing to record
+    // Journaled (a local append) before the response's end reaches the
+    // client: a worker killed from here on loses no answered request's row.
+    ctx.services.usage.record(std::move(o.event));
     return std::move(o.response);
 }
 

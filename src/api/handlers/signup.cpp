@@ -5,6 +5,7 @@
 #include "auth/validators.h"
 #include "db/users.h"
 #include "http/body.h"
+#include "http/errors.h"
 #include "http/fields.h"
 
 namespace llmapi::api::handlers {
@@ -26,8 +27,9 @@ http::Response signup(Context& ctx) {
         if (auto why = auth::email_rule(*email)) errors.add("email", *why);
     errors.throw_if_any();
 
-    const std::string hash = ctx.services.passwords.hash(*password);
-    if (db::create_user(ctx.services.pool, *username, email.value_or(""), hash) == db::CreateUserResult::Duplicate) {
+    const std::optional<std::string> hash = ctx.services.passwords.hash(*password);
+    if (!hash) throw http::busy("Too many signups in progress; try again shortly.");
+    if (db::create_user(ctx.services.pool, *username, email.value_or(""), *hash) == db::CreateUserResult::Duplicate) {
         errors.add("username", "A user with that username already exists.");
         errors.throw_if_any();
     }

@@ -11,6 +11,8 @@ namespace llmapi::api::handlers {
 
 namespace {
 
+constexpr const char* kHashesBusy = "Too many logins in progress; try again shortly.";
+
 using auth::TokenType;
 
 // Parses {"refresh": "..."} and checks the token as simplejwt's RefreshToken
@@ -40,16 +42,18 @@ http::Response token_obtain(Context& ctx) {
     errors.throw_if_any();
 
     std::optional<db::User> user = db::find_user_by_username(ctx.services.pool, *username);
-    bool ok = false;
+    std::optional<bool> ok = false;
     if (user) ok = ctx.services.passwords.verify(*password, user->password);
-    else ctx.services.passwords.burn_time(*password);  // same cost whether or not the user exists
-    if (!ok || !user->is_active)
+    else if (!ctx.services.passwords.burn_time(*password)) ok = std::nullopt;  // same cost for unknown users
+    if (!ok) throw http::busy(kHashesBusy);
+    if (!*ok || !user->is_active)
         throw http::unauthorized(json_obj1("detail", "No active account found with the given credentials"));
 
     // Django upgrades a hash made by an older hasher (pbkdf2 from an import)
     // to the preferred one on a successful login; so do we.
     if (user->password.rfind("argon2$argon2id$", 0) != 0)
-        db::set_user_password(ctx.services.pool, user->id, ctx.services.passwords.hash(*password));
+        if (auto upgraded = ctx.services.passwords.hash(*password))
+            db::set_user_password(ctx.services.pool, user->id, *upgraded);  // else: next login
 
     JsonPtr body(json_object());
     json_object_set_new(body.get(), "refresh",
