@@ -190,7 +190,11 @@ fake_start() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$FAKE_PORT") 2>/dev/null; then
         die "127.0.0.1:$FAKE_PORT (the fake providers' port) is already in use (another stack still running?)"
     fi
-    "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
+    # LLMAPI_FAKE_THREADS: its connection threads (--threads; one per open
+    # connection, 1100 when unset), for benchmarks holding more streams.
+    local threads=()
+    [ -n "${LLMAPI_FAKE_THREADS:-}" ] && threads=(--threads "$LLMAPI_FAKE_THREADS")
+    "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" "${threads[@]}" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
     echo $! > "$VAR/run/fake-llm.pid"
     local i
     for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$FAKE_PORT/" && return 0; sleep 0.1; done
