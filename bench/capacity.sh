@@ -6,7 +6,7 @@
 # logins next to a chat and /healthz. Prints markdown figures; asserts nothing.
 #
 #   bench/capacity.sh [LEVELS...]          default levels: 1000 4000
-#   LLMAPI_SERVER_THREADS=5200 LLMAPI_SERVER_MAX_STREAMS=5120 bench/capacity.sh 10000
+#   LLMAPI_SERVER_MAX_STREAMS=5120 bench/capacity.sh 10000   (2 x 5,120 seats)
 #
 # Per level N: N streams ("stream":true, ~BENCH_STREAM_SECONDS each, the
 # fake's chunk_delay_ms) opened at once by bench/stream_client.cpp against
@@ -96,7 +96,12 @@ if [ "${BENCH_UPSTREAM_KEEPALIVE:-0}" != 1 ]; then
 else
     UPSTREAM_NOTE="the pool → fake connections are kept alive (BENCH_UPSTREAM_KEEPALIVE=1)"
 fi
-export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0   # 0 = unlimited
+# One user opens every stream: no per-user limit here (0 = unlimited).
+export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0 LLMAPI_LIMITS_MAX_CONCURRENT_REQUESTS=0
+# The login limits and the hash gate's wait as conf/app.ini has them (the
+# tests' configuration raises them so that the suite can log in often).
+export LLMAPI_AUTH_LOGIN_RATE_PER_MINUTE=${LLMAPI_AUTH_LOGIN_RATE_PER_MINUTE:-60}
+export LLMAPI_AUTH_LOGIN_BURST=${LLMAPI_AUTH_LOGIN_BURST:-30} LLMAPI_AUTH_HASH_WAIT_MS=${LLMAPI_AUTH_HASH_WAIT_MS:-1000}
 
 # Other work on the machine skews every figure: how busy were the CPUs just before?
 cpu_busy_pct() {
@@ -242,11 +247,13 @@ proc_sampler() {
     done
 }
 # One request: appends "http_code seconds curl_exit" to $1 (one write).
-probe() {  # out curl-args...
-    local out=$1 line rc=0; shift
+probe() {  # out curl-args...   appends: status seconds curl-exit start-µs
+    local out=$1 line rc=0 start=${EPOCHREALTIME/[.,]/}; shift
     line=$(curl -s -o /dev/null -m "$PROBE_TIMEOUT" -w '%{http_code} %{time_total}' "$@") || rc=$?
-    echo "${line:-000 0} $rc" >>"$out"
+    echo "${line:-000 0} $rc $start" >>"$out"
 }
+# The probes of FILE started at or after µs timestamp T (for http_stats).
+probes_after() { awk -v t="$2" '$4 >= t' "$1"; }
 # Every 250 ms a curl of its own, so a slow answer does not delay the next sample.
 http_sampler() {  # out stop curl-args...
     local out=$1 stop=$2 t0; shift 2
@@ -320,8 +327,8 @@ echo "Each stream: \`POST /v1/chat/completions?provider=openai\`, \`\"stream\":t
      "by one libcurl multi; hung = no response in ${STREAM_CLIENT_TIMEOUT_S} s. /healthz every 250 ms (curl, ${PROBE_TIMEOUT} s timeout);" \
      "pool (master + workers) and nginx (master + workers) sampled every 500 ms, peaks."
 echo
-echo "| N | completed | refused (by status) | refused p50/max (ms) | hung | other failures | first chunk p50/p99 (ms) | healthz p50/max (ms) | healthz failed / samples (timed out) | pool RSS peak (MB) | pool threads peak | pool fds peak | nginx RSS peak (MB) | fake: requests / max in flight | CPU s: pool / nginx / fake / client (machine busy) | wall (s) |"
-echo "|--:|--:|--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+echo "| N | completed | refused (by status) | refused p50/max (ms) | hung | other failures | first chunk p50/p99 (ms) | healthz p50/max (ms) | healthz max once all had started (ms) | 10 chats sent half-way: status (max ms) | healthz failed / samples (timed out) | pool RSS peak (MB) | pool threads peak | pool fds peak | nginx RSS peak (MB) | fake: requests / max in flight | CPU s: pool / nginx / fake / client (machine busy) | wall (s) |"
+echo "|--:|--:|--|--:|--:|--:|--:|--:|--:|--|--:|--:|--:|--:|--:|--:|--:|--:|"
 
 NOTES=""
 for n in "${LEVELS[@]}"; do
@@ -343,9 +350,21 @@ for n in "${LEVELS[@]}"; do
     read -r busy0 all0 < <(machine_ticks)
 
     start_samplers "s$n"
+    client_t0=${EPOCHREALTIME/[.,]/}
     "$BIN/stream-client" "$CHAT_URL" "$n" "$SBODY" "$AUTH" >"$TMP/s$n.client" 2>"$TMP/s$n.client-err" &
     CLIENT_PID=$!; BG_PIDS+=("$CLIENT_PID")
+    # Half-way through the streams (the opening storm is over): 10 more
+    # chats, one after another, as a client arriving then would send them;
+    # over capacity they are the refusals whose latency counts.
+    rm -f "$TMP/s$n.late"
+    (sleep "$(awk -v s="$STREAM_S" 'BEGIN { print s / 2 }')"
+     for _ in $(seq 1 10); do
+         probe "$TMP/s$n.late" -X POST "$CHAT_URL" -H "$AUTH" -H 'Content-Type: application/json' \
+             --data-binary '{"model":"fake-gpt-4o-mini","messages":[{"role":"user","content":"late"}]}'
+     done) &
+    LATE_PID=$!; BG_PIDS+=("$LATE_PID")
     wait "$CLIENT_PID" || true
+    wait "$LATE_PID" || true
     sleep 0.5
     cpu_pool=$(($(cpu_ticks $(pids_of fcgi)) - cpu_pool0)); cpu_ngx=$(($(cpu_ticks $(pids_of nginx)) - cpu_ngx0))
     cpu_fake=$(($(cpu_ticks "$fake_pid") - cpu_fake0))
@@ -357,12 +376,20 @@ for n in "${LEVELS[@]}"; do
     kv() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<" $out"; }
     read -r prss pthr pfds pngx _ <"$TMP/s$n.proc" || { prss=0; pthr=0; pfds=0; pngx=0; }
     read -r hn _ hfail hto hp50 _ hmax < <(http_stats "$TMP/s$n.healthz")
+    # Once every stream has its first chunk: the opening storm (N connections
+    # in the same instant, on the same two cores) is over.
+    opened_us=$(awk -v t="$client_t0" -v ms="$(kv first_byte_max_ms)" 'BEGIN { printf "%.0f", t + (ms + 0) * 1000 }')
+    probes_after "$TMP/s$n.healthz" "$opened_us" >"$TMP/s$n.healthz-steady"
+    read -r _ _ _ _ _ _ hmax_steady < <(http_stats "$TMP/s$n.healthz-steady")
+    late=$(awk '{ n[$1]++; ms = $2 * 1000; if (ms > max) max = ms } END { for (s in n) printf "%s%s x%d", (k++ ? ", " : ""), s, n[s];
+        printf " (max %.0f ms)", max }' "$TMP/s$n.late" 2>/dev/null)
     refused_ms="$(kv refused_p50_ms) / $(kv refused_max_ms)"; [ "$(kv refused)" = 0 ] && refused_ms="-"
     stats=$(curl -s "$FAKE/_control/stats"); echo "$stats" >"$TMP/s$n.fake-stats"
     refused_status=$(kv refused_status); [ "$refused_status" = - ] && refused_status=""
-    printf '| %s | %s | %s%s | %s | %s | %s | %s / %s | %s / %s | %s / %s (%s) | %s | %s | %s | %s | %s / %s | %s / %s / %s / %s (%s%%) | %s |\n' \
+    printf '| %s | %s | %s%s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s / %s (%s) | %s | %s | %s | %s | %s / %s | %s / %s / %s / %s (%s%%) | %s |\n' \
         "$n" "$(kv completed)" "$(kv refused)" "${refused_status:+ ($refused_status)}" "$refused_ms" \
-        "$(kv hung)" "$(kv other)" "$(kv first_byte_p50_ms)" "$(kv first_byte_p99_ms)" "$hp50" "$hmax" "$hfail" "$hn" "$hto" \
+        "$(kv hung)" "$(kv other)" "$(kv first_byte_p50_ms)" "$(kv first_byte_p99_ms)" "$hp50" "$hmax" "$hmax_steady" "${late:--}" \
+        "$hfail" "$hn" "$hto" \
         "$(mb "$prss")" "$pthr" "$pfds" "$(mb "$pngx")" "$(json_num recorded "$stats")" "$(json_num max_in_flight "$stats")" \
         "$(secs "$cpu_pool")" "$(secs "$cpu_ngx")" "$(secs "$cpu_fake")" "$(kv client_cpu_s)" \
         "$(awk -v b=$((busy1 - busy0)) -v a=$((all1 - all0)) 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')" \

@@ -104,6 +104,7 @@ export_runtime_env() {
     export LLMAPI_DATABASE_SOCKET=$(DB_SOCK)
     export LLMAPI_DATABASE_PASSWORD=${LLMAPI_DATABASE_PASSWORD:-$(secret db_password)}
     export LLMAPI_SERVER_SOCKET=${LLMAPI_SERVER_SOCKET:-$VAR/run/fcgi.sock}
+    export LLMAPI_SERVER_PRIORITY_SOCKET=${LLMAPI_SERVER_PRIORITY_SOCKET:-$VAR/run/fcgi-priority.sock}
     export LLMAPI_SERVER_SPOOL_DIR=${LLMAPI_SERVER_SPOOL_DIR:-$VAR/spool}
     export LLMAPI_SERVER_ACCESS_LOG=${LLMAPI_SERVER_ACCESS_LOG:-$VAR/log/access.log}
     if [ -z "${LLMAPI_JWT_SECRET:-}" ]; then
@@ -131,9 +132,10 @@ pool_stop() {
 }
 
 render_nginx() {
-    local port workers threads max_streams max_body_bytes socket thread_stack_kb login_rate_per_minute login_burst
+    local port workers threads max_streams max_body_bytes socket priority_socket priority_threads thread_stack_kb
+    local login_rate_per_minute login_burst
     eval "$("$ROOT/llm-api-fcgi" --config "$CONFIG" --show)"
-    local threads_total=$((workers * (threads + max_streams))) user_directive=""
+    local threads_total=$((workers * (threads + max_streams + priority_threads))) user_directive=""
     local ncpu; ncpu=$(nproc)
     # Idle kept-alive connections each pin a worker thread: keep them to a
     # quarter of the threads that are not for chats, over nginx's workers.

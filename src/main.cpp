@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
         const auto& s = cfg.server;
         std::printf("port=%d\nworkers=%d\nthreads=%d\nmax_streams=%d\nthread_stack_kb=%d\nmax_body_bytes=%ld\nsocket='%s'\n",
                     s.port, s.workers, s.threads, s.max_streams, s.thread_stack_kb, s.max_body_bytes, s.socket.c_str());
+        std::printf("priority_socket='%s'\npriority_threads=%d\n", s.priority_socket.c_str(), s.priority_threads);
         std::printf("login_rate_per_minute=%ld\nlogin_burst=%ld\n", cfg.auth.login_rate_per_minute, cfg.auth.login_burst);
         return 0;
     }

@@ -92,6 +92,9 @@ std::string cross_check(const Config& c, bool require_secret) {
     if (c.database.name.empty()) return bad_value("database", "name", "is required");
     if (c.database.user.empty()) return bad_value("database", "user", "is required");
     if (c.server.socket.empty()) return bad_value("server", "socket", "is required");
+    if (c.server.priority_socket.empty()) return bad_value("server", "priority_socket", "is required");
+    if (c.server.priority_socket == c.server.socket)
+        return bad_value("server", "priority_socket", "must differ from [server] socket");
     return "";
 }
 

@@ -16,7 +16,9 @@ struct ServerConfig {
     int thread_stack_kb{};
     long max_body_bytes{};
     std::string socket;        // FastCGI unix socket
-    std::string socket_group;  // the socket is 0660 in this group (nginx's user is in it)
+    std::string socket_group;     // the socket is 0660 in this group (nginx's user is in it)
+    std::string priority_socket;  // health checks and metrics: their own socket and threads
+    int priority_threads{};
     int listen_backlog{};
     int shutdown_timeout_s{};  // drain bound for in-flight requests
     std::string spool_dir;     // usage rows wait here while the database is down

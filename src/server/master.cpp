@@ -76,10 +76,10 @@ struct WorkerInfo {
 
 class Master {
 public:
-    Master(std::string config_path, config::Config cfg, int fd, limits::SeatMap* seats)
+    Master(std::string config_path, config::Config cfg, Listeners listeners, limits::SeatMap* seats)
         : config_path_(std::move(config_path)),
           cfg_(std::move(cfg)),
-          fd_(fd),
+          listeners_(listeners),
           metrics_(metrics::create_shared()),
           seats_(seats) {}
 
@@ -126,7 +126,7 @@ private:
             sigset_t none;
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, nullptr);
-            _exit(run_worker(cfg_, fd_, api::SharedState{metrics_, seats_, slot}));
+            _exit(run_worker(cfg_, listeners_, api::SharedState{metrics_, seats_, slot}));
         }
         slot_used_[slot] = true;
         limits::seat_map_worker_started(seats_, slot);
@@ -184,11 +184,15 @@ private:
         if (fresh.server.socket != cfg_.server.socket)
             log_warn("SIGHUP: [server] socket changes need a restart; keeping %s", cfg_.server.socket.c_str());
         fresh.server.socket = cfg_.server.socket;
-        if (fresh.server.threads + fresh.server.max_streams > limits::seat_map_threads(seats_)) {
-            log_warn("SIGHUP: more [server] threads or max_streams need a restart; keeping %d and %d",
-                     cfg_.server.threads, cfg_.server.max_streams);
+        if (fresh.server.priority_socket != cfg_.server.priority_socket)
+            log_warn("SIGHUP: [server] priority_socket changes need a restart; keeping %s",
+                     cfg_.server.priority_socket.c_str());
+        fresh.server.priority_socket = cfg_.server.priority_socket;
+        if (worker_threads(fresh.server) > limits::seat_map_threads(seats_)) {
+            log_warn("SIGHUP: more [server] threads, max_streams or priority_threads need a restart; keeping them");
             fresh.server.threads = cfg_.server.threads;
             fresh.server.max_streams = cfg_.server.max_streams;
+            fresh.server.priority_threads = cfg_.server.priority_threads;
         }
         cfg_ = std::move(fresh);
         // New workers first, then the old ones drain: no moment without workers.
@@ -209,7 +213,7 @@ private:
 
     std::string config_path_;
     config::Config cfg_;
-    int fd_;
+    Listeners listeners_;
     std::map<pid_t, WorkerInfo> workers_;
     int generation_ = 0;
     bool stopping_ = false;
@@ -230,7 +234,7 @@ namespace {
 void raise_fd_limit(const config::Config& cfg) {
     rlimit rl{};
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-    const int threads = cfg.server.threads + cfg.server.max_streams;
+    const int threads = worker_threads(cfg.server);
     const rlim_t want = static_cast<rlim_t>(threads) * 3 + cfg.database.pool_size + 256;
     if (rl.rlim_cur >= want) return;
     rl.rlim_cur = std::min(want, rl.rlim_max);
@@ -246,20 +250,25 @@ int run_master(const std::string& config_path, config::Config cfg, const std::st
     raise_fd_limit(cfg);
     Fd fd = open_listen_socket(cfg.server.socket, cfg.server.socket_group, cfg.server.listen_backlog);
     if (!fd.valid()) return 1;
-    // The workers inherit the listening socket across fork (not exec).
+    Fd priority = open_listen_socket(cfg.server.priority_socket, cfg.server.socket_group, 1024);
+    if (!priority.valid()) return 1;
+    // The workers inherit the listening sockets across fork (not exec).
     fcntl(fd.get(), F_SETFD, 0);
+    fcntl(priority.get(), F_SETFD, 0);
     if (!pid_file.empty()) std::ofstream(pid_file) << getpid() << "\n";
-    const std::string socket_path = cfg.server.socket;
-    const int threads = cfg.server.threads + cfg.server.max_streams;  // per worker
+    const std::string socket_path = cfg.server.socket, priority_path = cfg.server.priority_socket;
+    const int threads = worker_threads(cfg.server);
     limits::SeatMap* seats = limits::create_seat_map(metrics::kWorkerSlots, threads);
     if (!seats) {
         log_error("cannot map the seat table for %d threads: %s", threads, std::strerror(errno));
         return 1;
     }
-    Master m(config_path, std::move(cfg), fd.get(), seats);
+    Master m(config_path, std::move(cfg), Listeners{fd.get(), priority.get()}, seats);
     const int rc = m.run();
     fd.reset();
+    priority.reset();
     unlink(socket_path.c_str());
+    unlink(priority_path.c_str());
     if (!pid_file.empty()) unlink(pid_file.c_str());
     return rc;
 }

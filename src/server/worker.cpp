@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -28,8 +30,13 @@ namespace {
 // does nothing, the EINTR it causes is the point (no SA_RESTART).
 extern "C" void on_wake(int) {}
 
+// The main socket's threads run this much nicer than the rest of the
+// process (CFS: about a third of the CPU share of a nice-0 thread).
+constexpr int kMainLaneNice = 5;
+
 struct ThreadArgs {
     int index;  // this thread's cell in the seat map
+    bool priority;  // on the priority socket
     api::App* app;
     AccessLog* access_log;
     sql::mysql::MySQL_Driver* driver;
@@ -40,6 +47,9 @@ struct ThreadArgs {
 };
 
 void serve(const ThreadArgs& a) {
+    // Under a storm of chats the CPU is the limit: the main socket's threads
+    // yield to the priority ones (health checks, metrics) and to nginx.
+    if (!a.priority) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kMainLaneNice);
     a.driver->threadInit();
     FCGX_Request req;
     // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
@@ -78,7 +88,9 @@ extern "C" void* serve_thread(void* p) {
 
 }  // namespace
 
-int run_worker(const config::Config& cfg, int listen_fd, api::SharedState shared) {
+int worker_threads(const config::ServerConfig& s) { return s.threads + s.max_streams + s.priority_threads; }
+
+int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState shared) {
     // If the master dies without telling us, don't linger as an orphan.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1) return 1;
@@ -114,8 +126,11 @@ int run_worker(const config::Config& cfg, int listen_fd, api::SharedState shared
     std::atomic<bool> stopping{false};
     std::atomic<int> running{0};
     // max_streams threads for the chats, `threads` more that stay free for
-    // everything else (admission refuses the chat beyond max_streams).
-    const int total = cfg.server.threads + cfg.server.max_streams;
+    // everything else (admission refuses the chat beyond max_streams), and
+    // the priority socket's own: a health check never waits behind chats
+    // in the main socket's queue.
+    const int total = worker_threads(cfg.server);
+    const int on_main = cfg.server.threads + cfg.server.max_streams;
     // Thousands of threads, each holding one stream: a small stack each
     // (address space; what a thread touches is what it costs in memory).
     pthread_attr_t attr;
@@ -126,7 +141,8 @@ int run_worker(const config::Config& cfg, int listen_fd, api::SharedState shared
     std::vector<pthread_t> threads;
     threads.reserve(total);
     for (int i = 0; i < total; ++i) {
-        args.push_back(ThreadArgs{i, &app, &access_log, driver, listen_fd, cfg.server.max_body_bytes, &stopping,
+        const int fd = i < on_main ? listeners.main : listeners.priority;
+        args.push_back(ThreadArgs{i, i >= on_main, &app, &access_log, driver, fd, cfg.server.max_body_bytes, &stopping,
                                   &running});
         pthread_t t;
         running.fetch_add(1);

@@ -52,7 +52,8 @@ second_env() {
     export_runtime_env
     VAR=$VAR/second
     mkdir -p "$VAR/run" "$VAR/log"
-    export LLMAPI_SERVER_SOCKET=$VAR/run/fcgi.sock LLMAPI_SERVER_SPOOL_DIR=$VAR/spool
+    export LLMAPI_SERVER_SOCKET=$VAR/run/fcgi.sock LLMAPI_SERVER_PRIORITY_SOCKET=$VAR/run/fcgi-priority.sock
+    export LLMAPI_SERVER_SPOOL_DIR=$VAR/spool
     export LLMAPI_SERVER_ACCESS_LOG=$VAR/log/access.log LLMAPI_SERVER_PORT=$((LLMAPI_SERVER_PORT + 1))
 }
 

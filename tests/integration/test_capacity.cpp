@@ -89,6 +89,7 @@ class CapacityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPerUserConcurrencyExactAcrossWorkers);
     CPPUNIT_TEST(testKilledWorkersSeatsComeBack);
     CPPUNIT_TEST(testQueuedChatWhoseClientLeftIsNotSent);
+    CPPUNIT_TEST(testHealthChecksHaveTheirOwnLane);
     CPPUNIT_TEST(testKilledWorkerLosesNoUsageRow);
     CPPUNIT_TEST(testLoginFloodThrottledByNginx);
     CPPUNIT_TEST(testHashGateWaitIsBounded);
@@ -240,6 +241,27 @@ public:
         std::this_thread::sleep_for(std::chrono::milliseconds(300));     // a batch's flush
         CPPUNIT_ASSERT_EQUAL(std::string("1"),
                              lines(sql("SELECT COUNT(*) FROM usage_events WHERE user_id = " + std::to_string(a.id)))[0]);
+    }
+
+    // Every thread on the main socket held, with more connections queued
+    // behind them: /healthz and /metrics still answer at once through nginx,
+    // which sends them to the priority socket and its own threads.
+    void testHealthChecksHaveTheirOwnLane() {
+        std::vector<std::unique_ptr<FcgiPin>> pins;
+        for (int i = 0; i < 2 * 16 + 8; ++i) pins.push_back(std::make_unique<FcgiPin>(socketPath()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        for (const char* path : {"/healthz", "/healthz/", "/metrics"}) {
+            const auto t0 = std::chrono::steady_clock::now();
+            Response r = request("GET", path);
+            const double ms = msSince(t0);
+            ASSERT_STATUS(200, r);
+            CPPUNIT_ASSERT_MESSAGE(std::string(path) + ": " + std::to_string(ms) + " ms", ms < 1000);
+        }
+        const std::string direct =
+            fcgiRequest(stackVar() + "/run/fcgi-priority.sock",
+                        {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"REQUEST_URI", "/healthz"},
+                         {"REMOTE_ADDR", "127.0.0.1"}, {"SERVER_PROTOCOL", "HTTP/1.1"}});
+        CPPUNIT_ASSERT_MESSAGE(direct, direct.rfind("Status: 200", 0) == 0);
     }
 
     // Chats from 6 clients, one after another each, for ~3 s; a worker is

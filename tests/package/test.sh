@@ -78,7 +78,7 @@ check "the packaged llm-api-fcgi accepts the packaged app.ini (--check)" \
     env LLMAPI_JWT_SECRET=0123456789abcdef0123456789abcdef "$R/usr/sbin/llm-api-fcgi" --config "$R/etc/llm-service-api/app.ini" --check
 site=$R/etc/nginx/sites-available/llm-service-api
 check "the site listens on 127.0.0.1:8000 and passes to the unit's socket" bash -c \
-    'grep -q "listen 127.0.0.1:8000;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi.sock;" "$1" && grep -q "alias /usr/share/llm-service-api/console/;" "$1"' _ "$site"
+    'grep -q "listen 127.0.0.1:8000;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi.sock;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi-priority.sock;" "$1" && grep -q "alias /usr/share/llm-service-api/console/;" "$1"' _ "$site"
 mkdir -p "$VAR/nginx"
 cat >"$VAR/nginx/nginx.conf" <<EOF
 pid $VAR/nginx/nginx.pid;
@@ -162,6 +162,9 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 SVC_PID=$!
 for _ in $(seq 1 50); do [ -S /run/llm-service-api/fcgi.sock ] && break; sleep 0.1; done
 check "the service starts as llm-api and opens its socket" test -S /run/llm-service-api/fcgi.sock
+check "its sockets are 0660 in nginx's group (www-data), the priority one too" bash -c \
+    '[ "$(stat -c %a:%G /run/llm-service-api/fcgi.sock)" = 660:www-data ] &&
+     [ "$(stat -c %a:%G /run/llm-service-api/fcgi-priority.sock)" = 660:www-data ]'
 nginx >"$VAR/nginx-start.log" 2>&1 && NGINX_STARTED=1
 check "the system nginx starts with the site enabled" test -n "$NGINX_STARTED"
 
