@@ -119,14 +119,19 @@ Outcome classify(CURLcode rc, const Transfer& t, CURL* c) {
 
 }  // namespace
 
-HttpClient::HttpClient() : curl_(curl_easy_init()) {
+HttpClient::HttpClient(const ConnectionShare* share) : curl_(curl_easy_init()), share_(share) {
     if (!curl_) throw std::runtime_error("curl_easy_init failed");
+    // curl_easy_reset keeps the share and the connections (its manual).
+    if (share_) curl_easy_setopt(curl_.get(), CURLOPT_SHARE, share_->get());
 }
 
 HttpResult HttpClient::perform(const HttpRequest& req, const BodySink& sink, const CancelCheck& cancel) {
     CURL* c = curl_.get();
     // Reset options between requests but keep the connection cache.
     curl_easy_reset(c);
+    // How many idle connections the (shared) cache keeps: libcurl's easy
+    // interface otherwise keeps a handful, closing the rest after each call.
+    curl_easy_setopt(c, CURLOPT_MAXCONNECTS, kMaxIdleConnections);
     HttpResult result;
     Transfer t{&sink, &cancel, &result, req.limits.max_response_bytes, std::chrono::seconds(req.limits.idle_timeout_s)};
 

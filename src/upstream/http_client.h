@@ -1,5 +1,7 @@
 // Calls to providers over libcurl. One HttpClient per worker thread keeps its
-// CURL handle, so connections to each provider stay alive between requests.
+// CURL handle; given a ConnectionShare, its connections to each provider are
+// the whole process's (upstream/connection_share.h) and stay alive between
+// requests whichever thread serves them.
 // Every call is bounded (libcmis's applyTransferLimits): connect timeout,
 // total timeout, idle (low-speed) timeout and a maximum response size.
 #pragma once
@@ -9,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "upstream/connection_share.h"
 
 namespace llmapi::upstream {
 
@@ -51,7 +55,10 @@ using CancelCheck = std::function<bool()>;
 
 class HttpClient {
 public:
-    HttpClient();
+    // Idle connections kept for reuse (per process with a share).
+    static constexpr long kMaxIdleConnections = 256;
+
+    explicit HttpClient(const ConnectionShare* share = nullptr);
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
@@ -64,6 +71,7 @@ private:
         void operator()(CURL* c) const { curl_easy_cleanup(c); }
     };
     std::unique_ptr<CURL, CurlDeleter> curl_;
+    const ConnectionShare* share_;
 };
 
 // Retry-After as seconds to wait (delta-seconds or an HTTP-date), -1 if absent or unparseable.
