@@ -102,6 +102,8 @@ export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0 LLMAPI
 # tests' configuration raises them so that the suite can log in often).
 export LLMAPI_AUTH_LOGIN_RATE_PER_MINUTE=${LLMAPI_AUTH_LOGIN_RATE_PER_MINUTE:-60}
 export LLMAPI_AUTH_LOGIN_BURST=${LLMAPI_AUTH_LOGIN_BURST:-30} LLMAPI_AUTH_HASH_WAIT_MS=${LLMAPI_AUTH_HASH_WAIT_MS:-1000}
+# So are the database pool and the user cache (the tests': 4 and 200 ms).
+export LLMAPI_DATABASE_POOL_SIZE=${LLMAPI_DATABASE_POOL_SIZE:-8} LLMAPI_AUTH_USER_CACHE_MS=${LLMAPI_AUTH_USER_CACHE_MS:-1000}
 
 # Other work on the machine skews every figure: how busy were the CPUs just before?
 cpu_busy_pct() {

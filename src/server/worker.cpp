@@ -37,7 +37,7 @@ constexpr int kMainLaneNice = 5;
 struct ThreadArgs {
     int index;  // this thread's cell in the seat map
     bool priority;  // on the priority socket
-    const upstream::ConnectionShare* connections;
+    upstream::HandlePool* handles;
     api::App* app;
     AccessLog* access_log;
     sql::mysql::MySQL_Driver* driver;
@@ -55,7 +55,7 @@ void serve(const ThreadArgs& a) {
     FCGX_Request req;
     // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
     FCGX_InitRequest(&req, a.listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
-    upstream::HttpClient http(a.connections);  // this thread's handle, the process's connections
+    upstream::HttpClient http(a.handles);  // borrows the process's warmest handle per call
     while (!a.stopping->load()) {
         if (FCGX_Accept_r(&req) < 0) {
             if (a.stopping->load()) break;
@@ -123,7 +123,7 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
     api::App app(cfg, driver, shared);
     AccessLog access_log(cfg.server.access_log);
-    const upstream::ConnectionShare connections;  // outlives the threads (joined or _exit below)
+    upstream::HandlePool handles;  // outlives the threads (joined or _exit below)
 
     std::atomic<bool> stopping{false};
     std::atomic<int> running{0};
@@ -144,7 +144,7 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     threads.reserve(total);
     for (int i = 0; i < total; ++i) {
         const int fd = i < on_main ? listeners.main : listeners.priority;
-        args.push_back(ThreadArgs{i, i >= on_main, &connections, &app, &access_log, driver, fd,
+        args.push_back(ThreadArgs{i, i >= on_main, &handles, &app, &access_log, driver, fd,
                                   cfg.server.max_body_bytes, &stopping, &running});
         pthread_t t;
         running.fetch_add(1);

@@ -119,19 +119,30 @@ Outcome classify(CURLcode rc, const Transfer& t, CURL* c) {
 
 }  // namespace
 
-HttpClient::HttpClient(const ConnectionShare* share) : curl_(curl_easy_init()), share_(share) {
+HttpClient::HttpClient(HandlePool* pool) : pool_(pool) {
+    if (pool_) return;
+    curl_.reset(curl_easy_init());
     if (!curl_) throw std::runtime_error("curl_easy_init failed");
-    // curl_easy_reset keeps the share and the connections (its manual).
-    if (share_) curl_easy_setopt(curl_.get(), CURLOPT_SHARE, share_->get());
 }
 
+namespace {
+
+// A handle borrowed from the pool for one call, given back at the end.
+struct Borrowed {
+    HandlePool* pool;
+    CURL* handle;
+    ~Borrowed() {
+        if (pool) pool->give(handle);
+    }
+};
+
+}  // namespace
+
 HttpResult HttpClient::perform(const HttpRequest& req, const BodySink& sink, const CancelCheck& cancel) {
-    CURL* c = curl_.get();
+    const Borrowed borrowed{pool_, pool_ ? pool_->take() : curl_.get()};
+    CURL* c = borrowed.handle;
     // Reset options between requests but keep the connection cache.
     curl_easy_reset(c);
-    // How many idle connections the (shared) cache keeps: libcurl's easy
-    // interface otherwise keeps a handful, closing the rest after each call.
-    curl_easy_setopt(c, CURLOPT_MAXCONNECTS, kMaxIdleConnections);
     HttpResult result;
     Transfer t{&sink, &cancel, &result, req.limits.max_response_bytes, std::chrono::seconds(req.limits.idle_timeout_s)};
 

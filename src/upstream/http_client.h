@@ -1,7 +1,7 @@
-// Calls to providers over libcurl. One HttpClient per worker thread keeps its
-// CURL handle; given a ConnectionShare, its connections to each provider are
-// the whole process's (upstream/connection_share.h) and stay alive between
-// requests whichever thread serves them.
+// Calls to providers over libcurl. One HttpClient per worker thread; given
+// the process's HandlePool, each call borrows the warmest CURL handle (and
+// its kept-alive connections, upstream/handle_pool.h), else the client keeps
+// a handle of its own.
 // Every call is bounded (libcmis's applyTransferLimits): connect timeout,
 // total timeout, idle (low-speed) timeout and a maximum response size.
 #pragma once
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "upstream/connection_share.h"
+#include "upstream/handle_pool.h"
 
 namespace llmapi::upstream {
 
@@ -55,10 +55,7 @@ using CancelCheck = std::function<bool()>;
 
 class HttpClient {
 public:
-    // Idle connections kept for reuse (per process with a share).
-    static constexpr long kMaxIdleConnections = 256;
-
-    explicit HttpClient(const ConnectionShare* share = nullptr);
+    explicit HttpClient(HandlePool* pool = nullptr);
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
@@ -70,8 +67,8 @@ private:
     struct CurlDeleter {
         void operator()(CURL* c) const { curl_easy_cleanup(c); }
     };
-    std::unique_ptr<CURL, CurlDeleter> curl_;
-    const ConnectionShare* share_;
+    HandlePool* pool_;
+    std::unique_ptr<CURL, CurlDeleter> curl_;  // without a pool
 };
 
 // Retry-After as seconds to wait (delta-seconds or an HTTP-date), -1 if absent or unparseable.
