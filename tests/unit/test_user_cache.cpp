@@ -3,7 +3,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 using llmapi::auth::UserCache;
 using llmapi::db::User;
@@ -42,6 +45,7 @@ class UserCacheTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testLoaderErrorPassesThroughAndCachesNothing);
     CPPUNIT_TEST(testUsersKeptApart);
     CPPUNIT_TEST(testBounded);
+    CPPUNIT_TEST(testConcurrentMissesReadOnce);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -127,6 +131,40 @@ public:
         c2.get(3, load, kT0 + 1200ms);
         CPPUNIT_ASSERT_EQUAL(before, db.reads);
         CPPUNIT_ASSERT_EQUAL(size_t(2), c2.size());
+    }
+
+    // 32 threads miss at once (the entry expired under load): one reads the
+    // row, the others get its answer; a failed read reaches every waiter.
+    void testConcurrentMissesReadOnce() {
+        UserCache cache(1000);
+        std::atomic<int> reads{0};
+        std::atomic<bool> fail{false};
+        auto slow = [&](int64_t id) -> std::optional<User> {
+            ++reads;
+            std::this_thread::sleep_for(50ms);  // the others arrive meanwhile
+            if (fail) throw std::runtime_error("database down");
+            User u;
+            u.id = id;
+            return u;
+        };
+        for (const bool failing : {false, true}) {
+            fail = failing;
+            reads = 0;
+            std::atomic<int> answered{0}, errors{0};
+            std::vector<std::thread> ts;
+            for (int i = 0; i < 32; ++i)
+                ts.emplace_back([&] {
+                    try {
+                        answered += cache.get(failing ? 8 : 7, slow, kT0)->id == (failing ? 8 : 7);
+                    } catch (const std::runtime_error&) {
+                        ++errors;
+                    }
+                });
+            for (auto& t : ts) t.join();
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(reads.load()) + " reads", reads.load() <= 2);
+            CPPUNIT_ASSERT_EQUAL(failing ? 0 : 32, answered.load());
+            CPPUNIT_ASSERT_EQUAL(failing ? 32 : 0, errors.load());
+        }
     }
 };
 
