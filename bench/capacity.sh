@@ -47,8 +47,8 @@ PROBE_TIMEOUT=${BENCH_PROBE_TIMEOUT_S:-5}
 export STREAM_CLIENT_TIMEOUT_S=${STREAM_CLIENT_TIMEOUT_S:-120}
 CTL=$ROOT/tests/integration/stack.sh
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 for v in STREAM_S FLOOD_S FLOOD_CONNS PROBE_TIMEOUT STREAM_CLIENT_TIMEOUT_S PORT FAKE_PORT; do
     case "${!v}" in '' | *[!0-9]* | 0) die "$v must be a positive integer (got '${!v}')" ;; esac
 done
@@ -105,15 +105,6 @@ export LLMAPI_AUTH_LOGIN_BURST=${LLMAPI_AUTH_LOGIN_BURST:-30} LLMAPI_AUTH_HASH_W
 # So are the database pool and the user cache (the tests': 4 and 200 ms).
 export LLMAPI_DATABASE_POOL_SIZE=${LLMAPI_DATABASE_POOL_SIZE:-8} LLMAPI_AUTH_USER_CACHE_MS=${LLMAPI_AUTH_USER_CACHE_MS:-1000}
 
-# Other work on the machine skews every figure: how busy were the CPUs just before?
-cpu_busy_pct() {
-    local a b
-    a=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat); sleep 1
-    b=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; i = y[2] - x[2];
-        printf "%.0f", (u + i > 0 ? 100 * u / (u + i) : 0) }'
-}
-
 # ---- cleanup: everything started here is stopped here ----------------------
 # The raw samples (probe lines, the stream client's output) stay here after the run.
 TMP=$VAR/last-run
@@ -148,18 +139,13 @@ for f in fcgi nginx fake-llm; do
         log "stopping a previous run's stack in $VAR"; "$CTL" stop >/dev/null 2>&1 || true; break
     fi
 done
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$PORT" "$FAKE_PORT"; do
     port_busy "$p" && die "127.0.0.1:$p is in use (set BENCH_PORT / BENCH_FAKE_PORT)"
 done
 rm -rf "$TMP" && mkdir -p "$TMP"
 
 # ---- the stream client -------------------------------------------------------
-if [ ! -x "$BIN/stream-client" ] || [ "$BENCH/stream_client.cpp" -nt "$BIN/stream-client" ]; then
-    log "compiling the stream client"
-    g++ -O2 -std=c++17 -Wall -Wextra "$BENCH/stream_client.cpp" $(pkg-config --cflags --libs libcurl) \
-        -o "$BIN/stream-client" || die "could not build bench/stream_client.cpp"
-fi
+build_stream_client
 
 # ---- start: the fake, MariaDB, the pool, nginx -------------------------------
 FAKE=http://127.0.0.1:$FAKE_PORT
@@ -186,13 +172,7 @@ proc_figures() {
     awk -v fds="$fds" '/^VmRSS:/ { r += $2 } /^Threads:/ { t += $2 } END { print r + 0, t + 0, fds }' "${files[@]}" 2>/dev/null \
         || echo "0 0 $fds"
 }
-cpu_ticks() {  # utime + stime (clock ticks) of the given pids; comm may hold spaces
-    local p
-    for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
-        awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); t += f[12] + f[13] } END { print t + 0 }'
-}
 machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
-TICK=$(getconf CLK_TCK)
 secs() { awk -v t="$1" -v hz="$TICK" 'BEGIN { printf "%.1f", t / hz }'; }
 # nginx's error log lines since line $1, grouped by message: "count× message; ...".
 nginx_errors_since() {
@@ -200,9 +180,7 @@ nginx_errors_since() {
         sed -e 's/^[0-9/]* [0-9:]* //' -e 's/[0-9]*#[0-9]*: //' -e 's/^\(\[[a-z]*\]\) \*[0-9]* /\1 /' -e 's/, client: .*//' |
         sort | uniq -c | sort -rn | head -n 4 | awk '{ c = $1; $1 = ""; printf "%s%s×%s", (NR > 1 ? "; " : ""), c, $0 }'
 }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; }
 json_num() { sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p" <<<"$2"; }
-fake_reset() { curl -s -o /dev/null -X DELETE "$FAKE/_control/requests"; curl -s -o /dev/null -X DELETE "$FAKE/_control/script"; }
 
 # ---- a user and an access token ----------------------------------------------
 USER_NAME=bench_capacity

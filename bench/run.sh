@@ -44,19 +44,9 @@ export LLMAPI_JWT_ACCESS_LIFETIME_S=3600      # one token for the whole run
 export LLMAPI_LIMITS_REQUESTS_PER_MINUTE=0 LLMAPI_LIMITS_TOKENS_PER_DAY=0 LLMAPI_LIMITS_MAX_CONCURRENT_REQUESTS=0   # 0 = unlimited: no limit queries
 CTL=$ROOT/tests/integration/stack.sh
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-TICK=$(getconf CLK_TCK)
-# Other work on the machine skews every figure: how busy were the CPUs in the
-# second before we started anything?
-cpu_busy_pct() {
-    local a b
-    a=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat); sleep 1
-    b=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; i = y[2] - x[2];
-        printf "%.0f", (u + i > 0 ? 100 * u / (u + i) : 0) }'
-}
 BUSY0=$(cpu_busy_pct)
 
 for t in wrk curl g++ pgrep; do
@@ -103,17 +93,12 @@ for f in fcgi nginx fake-llm; do
         log "stopping a previous run's stack in $VAR"; "$CTL" stop >/dev/null 2>&1 || true; break
     fi
 done
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$PORT" "$FAKE_PORT" "$PK_PORT"; do
     port_busy "$p" && die "127.0.0.1:$p is in use (set BENCH_PORT / BENCH_FAKE_PORT / BENCH_PORTKEY_PORT)"
 done
 
 # ---- the stream client ------------------------------------------------------
-if [ ! -x "$BIN/stream-client" ] || [ "$BENCH/stream_client.cpp" -nt "$BIN/stream-client" ]; then
-    log "compiling the stream client"
-    g++ -O2 -std=c++17 -Wall -Wextra "$BENCH/stream_client.cpp" $(pkg-config --cflags --libs libcurl) \
-        -o "$BIN/stream-client" || die "could not build bench/stream_client.cpp"
-fi
+build_stream_client
 
 # ---- start: the fake, MariaDB, the pool, nginx ------------------------------
 FAKE=http://127.0.0.1:$FAKE_PORT
@@ -208,17 +193,11 @@ pids_of() {  # gateway | pool | nginx | db | direct | portkey
         portkey) echo "$PK_PID" $(pgrep -P "$PK_PID") ;;
     esac
 }
-cpu_ticks() {  # utime + stime (clock ticks) of the given pids; comm may hold spaces
-    local p
-    for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
-        awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); t += f[12] + f[13] } END { print t + 0 }'
-}
 rss_kib() {  # sum of VmRSS (KiB) of the given pids
     local p files=()
     for p in "$@"; do files+=("/proc/$p/status"); done
     awk '/^VmRSS:/ { s += $2 } END { print s + 0 }' "${files[@]}" 2>/dev/null || echo 0
 }
-fake_reset() { curl -s -o /dev/null -X DELETE "$FAKE/_control/requests"; curl -s -o /dev/null -X DELETE "$FAKE/_control/script"; }
 wrk_env() { env BENCH_BODY="$BODY" BENCH_HEADERS="${HDR[$1]}" "${@:2}"; }
 
 # A timed row: "rps p50 p99 sockerr non2xx requests".
@@ -378,7 +357,6 @@ sampler() {  # peak RSS (KiB) of pool and nginx, every 100 ms, into $1
         sleep 0.1
     done
 }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; }
 idle_pool=$(rss_kib $(pids_of pool)); idle_ngx=$(rss_kib $(pids_of nginx))
 echo
 echo "### (c) Concurrent slow streams through the gateway"

@@ -17,11 +17,11 @@ constexpr const char* kTokensToday = "SELECT tokens FROM token_days WHERE user_i
 constexpr int kDeadlock = 1213;  // Galera's certification conflict looks like this
 constexpr int kDeadlockRetries = 5;
 
-// Adds `n` to the user's count in the window of `now` if it stays at or
-// below `ceiling`. Atomic: a conditional UPDATE, never read-then-write; not
-// repeated after a lost acknowledgement (it would count twice), only after
-// a certification conflict (then nothing was counted).
-bool add_if_room(Pool& pool, int64_t user_id, long n, long ceiling, long now) {
+}  // namespace
+
+// Not repeated after a lost acknowledgement (it would count twice), only
+// after a certification conflict (then nothing was counted).
+bool take_permits(Pool& pool, int64_t user_id, long n, long ceiling, long now) {
     if (n > ceiling) return false;
     const long window = now - now % 60;
     for (int attempt = 0;; ++attempt) {
@@ -48,16 +48,6 @@ bool add_if_room(Pool& pool, int64_t user_id, long n, long ceiling, long now) {
             std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
         }
     }
-}
-
-}  // namespace
-
-bool count_request(Pool& pool, int64_t user_id, long limit, long now) {
-    return add_if_room(pool, user_id, 1, limit, now);
-}
-
-bool take_permits(Pool& pool, int64_t user_id, long permits, long ceiling, long now) {
-    return add_if_room(pool, user_id, permits, ceiling, now);
 }
 
 long tokens_today(Pool& pool, int64_t user_id) {

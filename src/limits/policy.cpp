@@ -45,7 +45,7 @@ std::optional<Refusal> Policy::count_request(const db::User& user, long now) {
         add_lease(user.id, window, lease - 1);  // one is this request's
         return std::nullopt;
     }
-    if (db::count_request(pool_, user.id, limit, now)) return std::nullopt;
+    if (db::take_permits(pool_, user.id, 1, limit, now)) return std::nullopt;
     return Refusal{"Rate limit reached: " + std::to_string(limit) + " requests per minute.", "rate_limit_exceeded",
                    60 - now % 60};
 }

@@ -81,15 +81,9 @@ private:
 SeatResult Seats::take(int thread, int64_t user_id, long host_limit, long user_limit) {
     if (!map_ || thread < 0 || thread >= map_->threads || user_id <= 0) return SeatResult::Taken;
     TakeLock lock(&map_->take);
-    long host = 0, user = 0;
-    const size_t n = static_cast<size_t>(map_->live_slots.load()) * static_cast<size_t>(map_->threads);
-    for (size_t i = 0; i < n; ++i) {
-        const int64_t v = map_->cells[i].load(std::memory_order_relaxed);
-        host += v != 0;
-        user += v == user_id;
-    }
-    if (host >= host_limit) return SeatResult::HostFull;
-    if (user_limit > 0 && user >= user_limit) return SeatResult::UserFull;
+    const Counts c = count(user_id);
+    if (c.host >= host_limit) return SeatResult::HostFull;
+    if (user_limit > 0 && c.user >= user_limit) return SeatResult::UserFull;
     cell(thread)->store(user_id);
     return SeatResult::Taken;
 }
@@ -98,20 +92,16 @@ void Seats::release(int thread) {
     if (map_ && thread >= 0 && thread < map_->threads) cell(thread)->store(0);
 }
 
-long Seats::host_count() const {
-    if (!map_) return 0;
-    long host = 0;
+Seats::Counts Seats::count(int64_t user_id) const {
+    Counts c;
+    if (!map_) return c;
     const size_t n = static_cast<size_t>(map_->live_slots.load()) * static_cast<size_t>(map_->threads);
-    for (size_t i = 0; i < n; ++i) host += map_->cells[i].load(std::memory_order_relaxed) != 0;
-    return host;
-}
-
-long Seats::user_count(int64_t user_id) const {
-    if (!map_) return 0;
-    long user = 0;
-    const size_t n = static_cast<size_t>(map_->live_slots.load()) * static_cast<size_t>(map_->threads);
-    for (size_t i = 0; i < n; ++i) user += map_->cells[i].load(std::memory_order_relaxed) == user_id;
-    return user;
+    for (size_t i = 0; i < n; ++i) {
+        const int64_t v = map_->cells[i].load(std::memory_order_relaxed);
+        c.host += v != 0;
+        c.user += v == user_id;
+    }
+    return c;
 }
 
 }  // namespace llmapi::limits

@@ -38,8 +38,13 @@ public:
     SeatResult take(int thread, int64_t user_id, long host_limit, long user_limit);
     void release(int thread);
     // Chats in progress on the host, and the user's among them.
-    long host_count() const;
-    long user_count(int64_t user_id) const;
+    struct Counts {
+        long host = 0;
+        long user = 0;
+    };
+    Counts count(int64_t user_id) const;
+    long host_count() const { return count(0).host; }
+    long user_count(int64_t user_id) const { return count(user_id).user; }
 
 private:
     std::atomic<int64_t>* cell(int thread) const;

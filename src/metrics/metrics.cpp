@@ -30,7 +30,6 @@ template <class Slot, size_t N>
 Slot* find_or_claim(Slot (&table)[N], const std::string& key_in) {
     std::string key = key_in.substr(0, sizeof(Slot::key) - 1);
     const size_t start = std::hash<std::string>{}(key) % N;
-    const uint32_t me = static_cast<uint32_t>(getpid());
     for (size_t probe = 0; probe < N; ++probe) {
         Slot& s = table[(start + probe) % N];
         for (long spins = 0;; ++spins) {
@@ -40,7 +39,8 @@ Slot* find_or_claim(Slot (&table)[N], const std::string& key_in) {
                 break;  // another key: probe on
             }
             if (st == kFree) {
-                if (s.state.compare_exchange_strong(st, me, std::memory_order_acq_rel)) {
+                // Only here, once per label set: getpid() is a system call.
+                if (s.state.compare_exchange_strong(st, static_cast<uint32_t>(getpid()), std::memory_order_acq_rel)) {
                     std::memcpy(s.key, key.c_str(), key.size() + 1);
                     s.state.store(kReady, std::memory_order_release);
                     return &s;

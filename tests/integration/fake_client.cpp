@@ -49,6 +49,13 @@ void script(const std::string& behaviours) {
 JsonPtr requests() { return controlJson("/_control/requests"); }
 JsonPtr stats() { return controlJson("/_control/stats"); }
 size_t queued() { return json_array_size(controlJson("/_control/script").get()); }
+long inFlight() { return static_cast<long>(jint(stats().get(), "in_flight")); }
+
+std::string repeated(int n, const std::string& behaviour) {
+    std::string out = "[";
+    for (int i = 0; i < n; ++i) out += (i ? "," : "") + behaviour;
+    return out + "]";
+}
 
 JsonPtr waitForRequests(const std::function<bool(const json_t*)>& done, double seconds) {
     JsonPtr list;

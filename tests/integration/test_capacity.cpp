@@ -36,12 +36,6 @@ constexpr int kHostSeats = 24;  // 2 workers x max_streams 12 (stack.sh)
 
 const std::string kV1Chat = "/v1/chat/completions?provider=openai";
 
-std::string repeatedBehaviour(int n, const std::string& behaviour) {
-    std::string out = "[";
-    for (int i = 0; i < n; ++i) out += (i ? "," : "") + behaviour;
-    return out + "]";
-}
-
 std::future<StreamResponse> openStream(const Account& a) {
     return std::async(std::launch::async, [a] {
         return streamRequest("POST", kV1Chat, seedChatBody("gpt-capacity", true),
@@ -49,7 +43,15 @@ std::future<StreamResponse> openStream(const Account& a) {
     });
 }
 
-long inFlight() { return static_cast<long>(jint(fake::stats().get(), "in_flight")); }
+// `n` streams of `a` opened at once; the fake answers the first `scripted`
+// (default: all) with `behaviour`.
+std::vector<std::future<StreamResponse>> openStreams(const Account& a, int n, const std::string& behaviour,
+                                                     int scripted = -1) {
+    fake::script(fake::repeated(scripted < 0 ? n : scripted, behaviour));
+    std::vector<std::future<StreamResponse>> streams;
+    for (int i = 0; i < n; ++i) streams.push_back(openStream(a));
+    return streams;
+}
 
 Response chatOnce(const Account& a, const std::string& requestId = "") {
     std::vector<std::string> headers{"Content-Type: application/json", a.auth()};
@@ -106,10 +108,10 @@ public:
     // when the streams end, chats are admitted again.
     void testOverCapacityRefusedFastWhileOthersAnswer() {
         Account a = createAccount(), b = createAccount(), c = createAccount();
-        fake::script(repeatedBehaviour(kHostSeats, R"({"chunk_delay_ms":250})"));  // ~4 s each
+        fake::script(fake::repeated(kHostSeats, R"({"chunk_delay_ms":250})"));  // ~4 s each
         std::vector<std::future<StreamResponse>> streams;
         for (int i = 0; i < kHostSeats; ++i) streams.push_back(openStream(i % 2 ? b : a));
-        WAIT_FOR([] { return inFlight() == kHostSeats; }, 10, "every seat taken by a stream");
+        WAIT_FOR([] { return fake::inFlight() == kHostSeats; }, 10, "every seat taken by a stream");
 
         const auto t0 = std::chrono::steady_clock::now();
         Response refused = chatOnce(c);
@@ -121,7 +123,7 @@ public:
         StreamResponse refusedStream = streamRequest("POST", kV1Chat, seedChatBody("gpt-capacity", true),
                                                      {"Content-Type: application/json", c.auth()});
         CPPUNIT_ASSERT_EQUAL(503L, refusedStream.status);
-        CPPUNIT_ASSERT_EQUAL(kHostSeats, static_cast<int>(inFlight()));  // nothing more reached the provider
+        CPPUNIT_ASSERT_EQUAL(kHostSeats, static_cast<int>(fake::inFlight()));  // nothing more reached the provider
 
         // Everything else answers while the chats are at capacity.
         ASSERT_STATUS(200, request("GET", "/healthz"));
@@ -140,10 +142,8 @@ public:
     void testPerUserConcurrencyExactAcrossWorkers() {
         Account a = createAccount(), other = createAccount();
         ConcurrencyLimit limit(a, 3);
-        fake::script(repeatedBehaviour(3, R"({"chunk_delay_ms":200})"));  // ~3 s each
-        std::vector<std::future<StreamResponse>> streams;
-        for (int i = 0; i < 6; ++i) streams.push_back(openStream(a));
-        WAIT_FOR([] { return inFlight() == 3; }, 10, "three streams at the provider");
+        auto streams = openStreams(a, 6, R"({"chunk_delay_ms":200})", 3);  // ~3 s each
+        WAIT_FOR([] { return fake::inFlight() == 3; }, 10, "three streams at the provider");
         ASSERT_STATUS(200, chatOnce(other));
 
         int admitted = 0, refused = 0;
@@ -163,9 +163,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(3, admitted);
         CPPUNIT_ASSERT_EQUAL(3, refused);
         // All three seats are back: three more at once are admitted.
-        fake::script(repeatedBehaviour(3, R"({"chunk_delay_ms":10})"));
-        std::vector<std::future<StreamResponse>> again;
-        for (int i = 0; i < 3; ++i) again.push_back(openStream(a));
+        auto again = openStreams(a, 3, R"({"chunk_delay_ms":10})");
         for (auto& f : again) ASSERT_CHAT_STREAM(f.get());
     }
 
@@ -175,23 +173,19 @@ public:
     void testKilledWorkersSeatsComeBack() {
         Account a = createAccount();
         ConcurrencyLimit limit(a, 2);
-        fake::script(repeatedBehaviour(2, R"({"chunk_delay_ms":500})"));  // ~8 s each
-        std::vector<std::future<StreamResponse>> streams;
-        for (int i = 0; i < 2; ++i) streams.push_back(openStream(a));
-        WAIT_FOR([] { return inFlight() == 2; }, 10, "two streams at the provider");
+        auto streams = openStreams(a, 2, R"({"chunk_delay_ms":500})");  // ~8 s each
+        WAIT_FOR([] { return fake::inFlight() == 2; }, 10, "two streams at the provider");
         ASSERT_STATUS(429, chatOnce(a));
 
         for (const std::string& pid : workerPids()) ::kill(std::stoi(pid), SIGKILL);
         for (auto& s : streams) s.get();  // cut off
         CPPUNIT_ASSERT(waitHealthy());
         // The fake notices the cut streams on its next write (500 ms).
-        WAIT_FOR([] { return inFlight() == 0; }, 5, "the cut streams to end at the provider");
+        WAIT_FOR([] { return fake::inFlight() == 0; }, 5, "the cut streams to end at the provider");
         fake::reset();
         WAIT_FOR([&] { return chatOnce(a).status == 200; }, 10, "a chat admitted after the workers died");
-        fake::script(repeatedBehaviour(2, R"({"chunk_delay_ms":300})"));
-        std::vector<std::future<StreamResponse>> again;
-        for (int i = 0; i < 2; ++i) again.push_back(openStream(a));
-        WAIT_FOR([] { return inFlight() == 2; }, 10, "two new streams at the provider");
+        auto again = openStreams(a, 2, R"({"chunk_delay_ms":300})");
+        WAIT_FOR([] { return fake::inFlight() == 2; }, 10, "two new streams at the provider");
         ASSERT_STATUS(429, chatOnce(a));
         for (auto& f : again) ASSERT_CHAT_STREAM(f.get());
     }

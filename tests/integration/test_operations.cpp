@@ -28,12 +28,6 @@ std::string chatPath(const std::string& provider) { return "/api/chat/completion
 
 const std::string kFakeReply = std::string("This is a fake reply from fake-openai to: ") + kSeedQuestion;
 
-// `behaviour`, `n` times, as a script for the fake.
-std::string repeated(int n, const std::string& behaviour) {
-    std::string out = "[";
-    for (int i = 0; i < n; ++i) out += (i ? "," : "") + behaviour;
-    return out + "]";
-}
 
 // Threads per worker (threads + max_streams; each open stream or hanging
 // request holds one), as stack.sh sets them. threadsPerWorker() + 4 requests
@@ -255,7 +249,7 @@ public:
         // region shared by the workers, rises by exactly that number.
         const std::string token = apiToken();
         const int burst = threadsPerWorker() + 4;
-        fake::script(repeated(burst, R"({"hang_ms":500})"));
+        fake::script(fake::repeated(burst, R"({"hang_ms":500})"));
         std::vector<std::future<long>> clients;
         for (int i = 0; i < burst; ++i)
             clients.push_back(std::async(std::launch::async, [&token] {
@@ -368,7 +362,7 @@ public:
         const std::string token = apiToken();
         const long long streams = sample(kActiveStreams), restarts = sample(kRestarts);
         const int n = threadsPerWorker() + 4;  // at least 4 on each worker
-        fake::script(repeated(n, R"({"chunk_delay_ms":500})"));  // ~17 events: ~8 s
+        fake::script(fake::repeated(n, R"({"chunk_delay_ms":500})"));  // ~17 events: ~8 s
         std::vector<std::future<StreamOutcome>> pending;
         for (int i = 0; i < n; ++i) pending.push_back(openStream(token));
         WAIT_FOR([&] { return sample(kActiveStreams) >= streams + n; }, 5, "all the streams to start");
@@ -407,7 +401,7 @@ public:
     // configuration); requests after the reload get the new one.
     void testReloadWhileStreaming() {
         const std::string token = apiToken();
-        fake::script(repeated(3, R"({"chunk_delay_ms":300})"));  // ~17 events: ~5 s
+        fake::script(fake::repeated(3, R"({"chunk_delay_ms":300})"));  // ~17 events: ~5 s
         std::vector<std::string> ids;
         std::vector<std::future<StreamOutcome>> pending;
         for (int i = 0; i < 3; ++i) {

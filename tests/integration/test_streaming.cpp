@@ -205,7 +205,7 @@ public:
         fake::script(script + "]");
         const auto start = std::chrono::steady_clock::now();
         for (int i = 0; i < kStreams; ++i) {
-            pollUntil(8, [] { return jint(fake::stats().get(), "in_flight") < 16; });
+            pollUntil(8, [] { return fake::inFlight() < 16; });
             StreamResponse s = chatStream(kChat + std::string("openai"), streamBody("fake-gpt-4o"), 1, 5);
             CPPUNIT_ASSERT_MESSAGE("stream " + std::to_string(i) + ": " + s.body, s.hungUp && s.status == 200);
             CPPUNIT_ASSERT_MESSAGE("stream " + std::to_string(i) + " waited " + std::to_string(s.events.front().at) + " s",
