@@ -25,6 +25,8 @@
 #   STREAM_CLIENT_TIMEOUT_S=120          a stream with no response this long is "hung"
 #   BENCH_NO_FLOOD=1                     skip the login flood
 #   BENCH_UPSTREAM_KEEPALIVE=1           let the pool keep its connections to the fake alive
+#   BENCH_LOADGEN_NICE=0                 nice level of the stream client and wrk (19: they stand for
+#                                        remote clients, whose CPU is not the host's; the probes keep 0)
 # The raw samples of the last run stay in var/bench-capacity/last-run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +43,7 @@ BIN=$VAR/bin
 PORT=${BENCH_PORT:-18400}
 FAKE_PORT=${BENCH_FAKE_PORT:-18996}
 STREAM_S=${BENCH_STREAM_SECONDS:-20}
+LOADGEN_NICE=${BENCH_LOADGEN_NICE:-0}
 FLOOD_S=${BENCH_FLOOD_SECONDS:-20}
 FLOOD_CONNS=${BENCH_FLOOD_CONNS:-300}
 PROBE_TIMEOUT=${BENCH_PROBE_TIMEOUT_S:-5}
@@ -52,6 +55,7 @@ CTL=$ROOT/tests/integration/stack.sh
 for v in STREAM_S FLOOD_S FLOOD_CONNS PROBE_TIMEOUT STREAM_CLIENT_TIMEOUT_S PORT FAKE_PORT; do
     case "${!v}" in '' | *[!0-9]* | 0) die "$v must be a positive integer (got '${!v}')" ;; esac
 done
+case "$LOADGEN_NICE" in '' | *[!0-9]*) die "BENCH_LOADGEN_NICE must be 0..19 (got '$LOADGEN_NICE')" ;; esac
 # Ports other stacks on this machine use (the tests, bench/run.sh, scripts/run.sh).
 for p in "$PORT" "$FAKE_PORT"; do
     case "$p" in 1 | 8000 | 18000 | 18300 | 18997 | 18998 | 18999) die "port $p belongs to another stack; pick another BENCH_PORT / BENCH_FAKE_PORT" ;; esac
@@ -331,7 +335,7 @@ for n in "${LEVELS[@]}"; do
 
     start_samplers "s$n"
     client_t0=${EPOCHREALTIME/[.,]/}
-    "$BIN/stream-client" "$CHAT_URL" "$n" "$SBODY" "$AUTH" >"$TMP/s$n.client" 2>"$TMP/s$n.client-err" &
+    nice -n "$LOADGEN_NICE" "$BIN/stream-client" "$CHAT_URL" "$n" "$SBODY" "$AUTH" >"$TMP/s$n.client" 2>"$TMP/s$n.client-err" &
     CLIENT_PID=$!; BG_PIDS+=("$CLIENT_PID")
     # Half-way through the streams (the opening storm is over): 10 more
     # chats, one after another, as a client arriving then would send them;
@@ -398,7 +402,7 @@ if [ "${BENCH_NO_FLOOD:-0}" != 1 ]; then
         http_loop "$TMP/$tag.chat" "$TMP/$tag.stop" "${chat_args[@]}" & SAMPLERS+=($!); BG_PIDS+=($!)
         if [ "$2" = wrk ]; then
             FLOOD_BODY="{\"username\":\"$USER_NAME\",\"password\":\"wrong-password\"}" \
-                wrk -t1 -c"$FLOOD_CONNS" -d"${FLOOD_S}s" --timeout "$((FLOOD_S + 30))s" -s "$BENCH/login_flood.lua" \
+                nice -n "$LOADGEN_NICE" wrk -t1 -c"$FLOOD_CONNS" -d"${FLOOD_S}s" --timeout "$((FLOOD_S + 30))s" -s "$BENCH/login_flood.lua" \
                 "$GW/api/token/" >"$TMP/wrk.out" 2>&1 &
             WRK_PID=$!; BG_PIDS+=("$WRK_PID")
             wait "$WRK_PID" || true

@@ -1,4 +1,8 @@
 // Django compatibility of llmapi::auth password hashing.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <cerrno>
 #include "auth/password.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -111,6 +115,7 @@ class PasswordTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHashPasswordParams);
     CPPUNIT_TEST(testBurnPasswordTime);
     CPPUNIT_TEST(testBusyGateIsRefusedAfterTheWait);
+    CPPUNIT_TEST(testHashingRunsAtTheLowestPriority);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -323,6 +328,25 @@ public:
         CPPUNIT_ASSERT_MESSAGE("burn_time did not report the busy gate", !burned);
         CPPUNIT_ASSERT(waited >= std::chrono::milliseconds(90));  // two waits of 50 ms
         CPPUNIT_ASSERT(h.verify("a password", quick).value());   // free again
+    }
+
+    // A login flood's hashes must not take the chats' CPU: they run on a
+    // thread at nice 19, the caller's own nice untouched; errors still reach
+    // the caller.
+    void testHashingRunsAtTheLowestPriority() {
+        const auto my_nice = [] {
+            errno = 0;
+            return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+        };
+        const int before = my_nice();
+        const int inside = PasswordHasher::at_lowest_priority(my_nice);
+        CPPUNIT_ASSERT_EQUAL(PasswordHasher::kHashNice, inside);
+        CPPUNIT_ASSERT_EQUAL(before, my_nice());
+        CPPUNIT_ASSERT_THROW(PasswordHasher::at_lowest_priority([]() -> int { throw std::invalid_argument("x"); }),
+                             std::invalid_argument);
+        PasswordHasher h(1, std::chrono::milliseconds(1000), Argon2Params{1, 64, 1});
+        CPPUNIT_ASSERT(h.hash("a password").value().rfind("argon2$argon2id$", 0) == 0);
+        CPPUNIT_ASSERT_EQUAL(before, my_nice());
     }
 };
 
