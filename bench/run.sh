@@ -158,6 +158,10 @@ access=$(access_token_of bench_chat)
 # [limits] requests_per_minute = 60 (here with permits taken 1,000 at a time).
 access_limited=$(access_token_of bench_limited)
 "$CTL" admin set-limits bench_limited --rpm 1000000000 >/dev/null || die "set-limits failed"
+# The first user again, with a personal API key instead of the token: the
+# key's row is cached as the user's is (API.md section 8: no dearer).
+api_key=$("$CTL" admin keys create bench_chat --name "bench-$$" | tail -n 1)
+case "$api_key" in sk-llm-*) ;; *) die "could not create an API key: $api_key" ;; esac
 
 BODY='{"model":"fake-gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}'
 declare -A URL HDR
@@ -165,18 +169,20 @@ URL[direct]=$FAKE/v1/chat/completions
 HDR[direct]="Authorization: Bearer sk-fake"
 URL[gateway]="$GW/v1/chat/completions?provider=openai"
 HDR[gateway]="Authorization: Bearer $access"
+URL[key]=${URL[gateway]}
+HDR[key]="Authorization: Bearer $api_key"
 URL[limited]=${URL[gateway]}
 HDR[limited]="Authorization: Bearer $access_limited"
 URL[portkey]=http://127.0.0.1:$PK_PORT/v1/chat/completions
 HDR[portkey]="x-portkey-provider: openai|x-portkey-custom-host: $FAKE/v1|Authorization: Bearer sk-fake"
-PATHS="direct gateway limited"; [ -z "$PK_STATUS" ] && PATHS="direct gateway limited portkey"
+PATHS="direct gateway key limited"; [ -z "$PK_STATUS" ] && PATHS="direct gateway key limited portkey"
 
 for p in $PATHS; do  # one request each must answer 200 with the fake's reply
     IFS='|' read -r -a hs <<<"${HDR[$p]}"
     args=(); for h in "${hs[@]}"; do args+=(-H "$h"); done
     r=$(curl -s -w ' HTTP%{http_code}' -X POST "${URL[$p]}" -H 'Content-Type: application/json' "${args[@]}" -d "$BODY")
     case "$r" in *fake-openai*HTTP200) ;; *)
-        if [ "$p" = portkey ]; then PK_STATUS="probe failed: ${r:0:120}"; PATHS="direct gateway limited"; stop_portkey
+        if [ "$p" = portkey ]; then PK_STATUS="probe failed: ${r:0:120}"; PATHS="direct gateway key limited"; stop_portkey
         else die "$p: unexpected answer: $r"; fi ;;
     esac
 done
@@ -262,6 +268,7 @@ for p in $PATHS; do timed "$p" 32 2 >/dev/null; done
 
 # ---- (a) throughput and latency -------------------------------------------
 label() { case $1 in direct) echo "fake, direct" ;; gateway) echo "gateway (nginx+FastCGI)" ;;
+    key) echo "gateway, API key" ;;
     limited) echo "gateway, rpm limit counted" ;; portkey) echo "Portkey $PK_VERSION (node)" ;; esac; }
 declare -A R
 echo
@@ -303,6 +310,12 @@ echo "### (b) Added latency and CPU per request"
 echo
 echo "Added p50 at 1 connection (path p50 − direct p50): gateway **$added µs**, Portkey **$pk_added$([ "$pk_added" = n/a ] || echo " µs")**."
 read -r _ lim_p50 _ <<<"${R[limited:1]}"
+read -r _ key_p50 _ <<<"${R[key:1]}"
+read -r key_rps _ <<<"${R[key:32]}"
+read -r gw_rps _ <<<"${R[gateway:32]}"
+echo
+echo "With an API key instead of the access token (same user, no limit): added p50 **$((key_p50 - dir_p50)) µs**"
+echo "(token: $added µs); $key_rps req/s at 32 connections (token: $gw_rps)."
 echo
 echo "With a request limit counted (user bench_limited, its own requests_per_minute, never reached): added"
 echo "p50 **$((lim_p50 - dir_p50)) µs** — far below its limit, a worker takes 1,000 permits per UPDATE on rate_windows (limit/16, at most 1,000), so one request in a thousand pays the round trip and commit (README, \"Limits\")."

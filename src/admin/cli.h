@@ -86,5 +86,6 @@ int cmd_set_limits(const std::vector<std::string>& args, Runtime& rt);
 int cmd_usage(const std::vector<std::string>& args, Runtime& rt);
 int cmd_import_django_users(const std::vector<std::string>& args, Runtime& rt);
 int cmd_prune(const std::vector<std::string>& args, Runtime& rt);
+int cmd_keys(const std::vector<std::string>& args, Runtime& rt);
 
 }  // namespace llmapi::admin

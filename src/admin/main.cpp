@@ -1,5 +1,5 @@
 // llm-api-admin: the operator's tool (migrations, users, limits, usage,
-// Django import, pruning). One table of commands; every error ends here as
+// Django import, API keys, pruning). One table of commands; every error ends here as
 // one line on stderr, exit 2 for a wrong command line, 1 for a failure.
 #include <cstdio>
 #include <cstring>
@@ -25,7 +25,7 @@ constexpr Command kCommands[] = {
     {"migrate", cmd_migrate},       {"create-user", cmd_create_user},
     {"set-active", cmd_set_active}, {"set-limits", cmd_set_limits},
     {"usage", cmd_usage},           {"import-django-users", cmd_import_django_users},
-    {"prune", cmd_prune},
+    {"prune", cmd_prune},           {"keys", cmd_keys},
 };
 
 constexpr const char* kUsage =
@@ -56,6 +56,12 @@ constexpr const char* kUsage =
     "  import-django-users FILE\n"
     "      users from `manage.py dumpdata auth.user` (FILE - = stdin), password hashes\n"
     "      kept; an existing username is updated (email, password, is_active)\n"
+    "  keys create USERNAME --name NAME [--expires ISO8601]\n"
+    "      a new API key for the user, printed once (only its SHA-256 is stored)\n"
+    "  keys list [USERNAME]\n"
+    "      every API key (or one user's): id, prefix, name, last use, expiry, state\n"
+    "  keys revoke ID\n"
+    "      refuse the key from now on (within [auth] user_cache_ms on every worker)\n"
     "  prune\n"
     "      delete expired blacklisted tokens, rate windows older than 2 minutes and\n"
     "      daily token counts older than 2 days\n"

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <optional>
 
+#include "common/datetime.h"
 #include "common/log.h"
 #include "http/errors.h"
 #include "http/openai_error.h"
@@ -14,8 +15,9 @@ App::App(const config::Config& cfg, sql::mysql::MySQL_Driver* driver, SharedStat
 
 namespace {
 
-// simplejwt's 401 bodies for each way the Bearer check fails.
-http::HttpError auth_error(const auth::AuthFailure& f) {
+// simplejwt's 401 bodies for each way the Bearer check fails, and section
+// 8's for API keys.
+http::HttpError drf_auth_error(const auth::AuthFailure& f) {
     using K = auth::AuthFailure;
     switch (f.kind) {
         case K::NotProvided:
@@ -39,15 +41,48 @@ http::HttpError auth_error(const auth::AuthFailure& f) {
         case K::NoUserId:
             return http::unauthorized("Token contained no recognizable user identification", "token_not_valid");
         case K::UserNotFound: return http::unauthorized("User not found", "user_not_found");
+        case K::InvalidApiKey: return http::unauthorized("Invalid API key.", "invalid_api_key");
+        case K::ExpiredApiKey: return http::unauthorized("API key has expired.", "invalid_api_key");
+        case K::KeyNotAccepted:
+            return http::detail_error(403, "API keys cannot manage API keys; log in with a token.");
         case K::UserInactive: break;
     }
     return http::unauthorized("User is inactive", "user_inactive");
 }
 
+// The same refusals in OpenAI's shape, for /v1/: an SDK shows the message.
+http::HttpError openai_auth_error(const auth::AuthFailure& f) {
+    using K = auth::AuthFailure;
+    auto e401 = [](const std::string& message, const char* code) {
+        http::HttpError e = http::openai_error(401, message, "invalid_request_error", "", code);
+        e.header("WWW-Authenticate", "Bearer realm=\"api\"");
+        return e;
+    };
+    switch (f.kind) {
+        case K::NotProvided:
+            return e401("Authentication credentials were not provided: send \"Authorization: Bearer <API key or "
+                        "access token>\".",
+                        "");
+        case K::BadHeader:
+            return e401("Authorization header must contain two space-delimited values", "bad_authorization_header");
+        case K::InvalidToken:
+            return e401("Given token not valid for any token type: " + f.message, "token_not_valid");
+        case K::NoUserId: return e401("Token contained no recognizable user identification", "token_not_valid");
+        case K::UserNotFound: return e401("User not found", "user_not_found");
+        case K::InvalidApiKey: return e401("Invalid API key.", "invalid_api_key");
+        case K::ExpiredApiKey: return e401("API key has expired.", "invalid_api_key");
+        case K::KeyNotAccepted:
+            return http::openai_error(403, "API keys cannot manage API keys; log in with a token.",
+                                      "invalid_request_error", "", "api_key_not_accepted");
+        case K::UserInactive: break;
+    }
+    return e401("User is inactive", "user_inactive");
+}
+
 // A 429 from the limits: OpenAI's rate_limit_error, or DRF's throttle detail.
 http::HttpError too_many(const limits::Refusal& r, ErrorStyle style) {
     const long retry_after = r.retry_after_s < 1 ? 1 : r.retry_after_s;
-    http::HttpError e = style == ErrorStyle::OpenAI
+    http::HttpError e = style != ErrorStyle::Drf
                             ? http::openai_error(429, r.message, "rate_limit_error", "", r.code)
                             : http::detail_error(429, "Request was throttled. Expected available in " +
                                                           std::to_string(retry_after) + " seconds.");
@@ -58,7 +93,7 @@ http::HttpError too_many(const limits::Refusal& r, ErrorStyle style) {
 // Every chat seat of the host is taken: refused at once, so a client (or a
 // load balancer) can go elsewhere instead of waiting in a queue.
 http::HttpError overloaded(ErrorStyle style) {
-    http::HttpError e = style == ErrorStyle::OpenAI
+    http::HttpError e = style != ErrorStyle::Drf
                             ? http::openai_error(503, "The server is at capacity; retry shortly.", "server_error", "",
                                                  "server_overloaded")
                             : http::detail_error(503, "The server is at capacity; retry shortly.");
@@ -68,7 +103,7 @@ http::HttpError overloaded(ErrorStyle style) {
 
 http::Response server_error(int status, ErrorStyle style) {
     const bool unavailable = status == 503;
-    if (style == ErrorStyle::OpenAI) {
+    if (style != ErrorStyle::Drf) {
         JsonPtr body = unavailable ? http::openai_error_body("The database is unreachable; try again later.",
                                                              "service_unavailable", "", "service_unavailable")
                                    : http::openai_error_body("The server had an error while processing your request.",
@@ -87,7 +122,7 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     const auto m = routes_.match(req.method, req.path);
     using M = RouteTable::MatchT;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
-    info.route = canonical_path(req.path);
+    info.route = m.path_route->path;  // the pattern: "/api/keys/{id}", not one label per id
     const RoutePolicy& policy = m.path_route->policy;
     style = policy.errors;
     if (policy.loopback_only && !http::is_loopback(req.remote_addr))
@@ -98,14 +133,18 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
                    R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})")
             .header("Allow", m.allow);
     }
-    Context ctx{services_, req, std::nullopt, static_cast<long>(std::time(nullptr)), &http, &out, &info};
+    Context ctx{services_, req, std::nullopt, std::nullopt, m.params, static_cast<long>(std::time(nullptr)),
+                &http, &out, &info};
     // DRF authenticates before it looks for the method's handler: a protected
     // path answers 401 before 405.
-    if (policy.credentials == Credentials::AccessToken) {
-        auth::AuthResult a = services_.authenticator.bearer(req.authorization, ctx.now);
-        if (!a.user) throw auth_error(a.failure);
+    if (policy.credentials != Credentials::None) {
+        auth::AuthResult a = services_.authenticator.authenticate(
+            req.authorization, req.x_api_key, ctx.now, policy.credentials == Credentials::AccessTokenOrKey);
+        if (!a.user) throw style == ErrorStyle::OpenAI ? openai_auth_error(a.failure) : drf_auth_error(a.failure);
         ctx.user = std::move(a.user);
+        ctx.key = std::move(a.key);
         info.user_id = ctx.user->id;
+        if (ctx.key) services_.key_use.touch(ctx.key->id, now_us());
     }
     if (m.kind == M::MethodNotAllowed)
         throw http::detail_error(405, "Method \"" + req.method + "\" not allowed.").header("Allow", m.allow);
@@ -129,9 +168,11 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
         }
     }
     if (ctx.user && m.route->policy.limit != RateLimit::None) {
-        if (auto refused = services_.limits.count_request(*ctx.user, ctx.now)) throw too_many(*refused, style);
+        const db::ApiKey* key = ctx.key ? &*ctx.key : nullptr;
+        if (auto refused = services_.limits.count_request(*ctx.user, key, ctx.now)) throw too_many(*refused, style);
         if (m.route->policy.limit == RateLimit::RequestsAndTokens)
-            if (auto refused = services_.limits.check_token_quota(*ctx.user, ctx.now)) throw too_many(*refused, style);
+            if (auto refused = services_.limits.check_token_quota(*ctx.user, key, ctx.now))
+                throw too_many(*refused, style);
     }
     return m.route->handler(ctx);
 }

@@ -1,6 +1,7 @@
 // The routing table's lookup: routes {method, path, handler, policy}. Paths
 // match with or without one trailing slash; a known path with another
-// method is a 405.
+// method is a 405. A path segment "{name}" matches a segment of 1-18 digits
+// (an integer id, as DRF's <int:pk>), handed to the handler in `params`.
 #pragma once
 #include <string>
 #include <vector>
@@ -23,7 +24,11 @@ struct Match {
     // applies before the method is checked (DRF authenticates before 405).
     const Route<Handler, Policy>* path_route = nullptr;
     std::string allow;  // for 405 and OPTIONS: "GET, HEAD, OPTIONS"
+    std::vector<std::string> params;  // the "{name}" segments' values, in order
 };
+
+// Does `path` (canonical) match `pattern`? Appends the "{name}" segments' values to params.
+bool path_matches(const std::string& pattern, const std::string& path, std::vector<std::string>& params);
 
 // "/api/signup/" -> "/api/signup"; "/" stays "/"; "//api//" -> "/api".
 std::string canonical_path(const std::string& path);
@@ -44,7 +49,9 @@ public:
         MatchT out;
         std::vector<std::string> methods;
         for (const auto& r : routes_) {
-            if (r.path != path) continue;
+            std::vector<std::string> params;
+            if (!path_matches(r.path, path, params)) continue;
+            if (!out.path_route) out.params = std::move(params);
             methods.push_back(r.method);
             if (!out.path_route) out.path_route = &r;
             if (r.method == m && !out.route) out.route = &r;

@@ -22,15 +22,21 @@ RouteTable make_routes() {
     t.add("POST", "/api/token/", handlers::token_obtain);
     t.add("POST", "/api/token/refresh/", handlers::token_refresh);
     t.add("POST", "/api/token/blacklist/", handlers::token_blacklist);
-    t.add("GET", "/api/me/", handlers::me, {C::AccessToken, L::None, E::Drf});
-    t.add("GET", "/api/usage/", handlers::usage, {C::AccessToken, L::None, E::Drf});
-    t.add("GET", "/api/supported-models/", handlers::supported_models, {C::AccessToken, L::Requests, E::OpenAI});
+    t.add("GET", "/api/me/", handlers::me, {C::AccessTokenOrKey, L::None, E::Drf});
+    t.add("GET", "/api/usage/", handlers::usage, {C::AccessTokenOrKey, L::None, E::Drf});
+    // API keys are managed with an access token only: a key cannot mint keys.
+    t.add("GET", "/api/keys/", handlers::keys_list, {C::AccessToken, L::None, E::Drf});
+    t.add("POST", "/api/keys/", handlers::keys_create, {C::AccessToken, L::None, E::Drf});
+    t.add("GET", "/api/keys/{id}/", handlers::keys_get, {C::AccessToken, L::None, E::Drf});
+    t.add("DELETE", "/api/keys/{id}/", handlers::keys_revoke, {C::AccessToken, L::None, E::Drf});
+    t.add("GET", "/api/supported-models/", handlers::supported_models,
+          {C::AccessTokenOrKey, L::Requests, E::OpenAIButDrf401});
     t.add("POST", "/api/chat/completions/", handlers::chat_completions,
-          {C::AccessToken, L::RequestsAndTokens, E::OpenAI, false, kSeat});
+          {C::AccessTokenOrKey, L::RequestsAndTokens, E::OpenAIButDrf401, false, kSeat});
     // OpenAI-compatible aliases: the official SDKs work with base_url=…/v1.
-    t.add("GET", "/v1/models", handlers::v1_models, {C::AccessToken, L::Requests, E::OpenAI});
+    t.add("GET", "/v1/models", handlers::v1_models, {C::AccessTokenOrKey, L::Requests, E::OpenAI});
     t.add("POST", "/v1/chat/completions", handlers::chat_completions,
-          {C::AccessToken, L::RequestsAndTokens, E::OpenAI, false, kSeat});
+          {C::AccessTokenOrKey, L::RequestsAndTokens, E::OpenAI, false, kSeat});
 
     std::map<std::string, Credentials> by_path;
     for (const auto& r : t.routes()) {

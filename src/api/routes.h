@@ -8,7 +8,11 @@
 namespace llmapi::api {
 
 // Which credentials a route takes.
-enum class Credentials { None, AccessToken };
+enum class Credentials {
+    None,
+    AccessToken,       // a JWT access token only (an API key: 403; keys cannot manage keys)
+    AccessTokenOrKey,  // a JWT access token, or one of the user's API keys
+};
 // What a request counts against, before its handler runs.
 enum class RateLimit {
     None,
@@ -17,8 +21,13 @@ enum class RateLimit {
 };
 // The shape of the errors the wrapper makes (auth, 405, 413, 429, 5xx):
 // the seed's account endpoints answer as DRF does; the provider endpoints
-// as OpenAI does, so SDKs raise the right exception.
-enum class ErrorStyle { Drf, OpenAI };
+// as OpenAI does, so SDKs raise the right exception, except that the seed's
+// own /api/ provider paths keep DRF's 401 bodies (API.md sections 1 and 8).
+enum class ErrorStyle {
+    Drf,             // DRF's bodies for everything
+    OpenAIButDrf401,  // DRF's 401 bodies, OpenAI's shape for the rest
+    OpenAI,          // OpenAI's shape for everything, 401 and 403 included (/v1/)
+};
 
 struct RoutePolicy {
     Credentials credentials = Credentials::None;

@@ -4,6 +4,7 @@
 #pragma once
 #include "auth/bearer.h"
 #include "auth/jwt.h"
+#include "auth/key_use.h"
 #include "auth/password.h"
 #include "config/config.h"
 #include "db/pool.h"
@@ -30,6 +31,7 @@ struct Services {
           pool(c.database, driver),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
           authenticator(jwt, pool, c.auth.user_cache_ms),
+          key_use(pool),
           passwords(c.auth.max_concurrent_hashes, std::chrono::milliseconds(c.auth.hash_wait_ms)),
           limits(c.limits, pool),
           providers(c.providers),
@@ -42,6 +44,7 @@ struct Services {
     db::Pool pool;
     const auth::JwtService jwt;
     auth::Authenticator authenticator;
+    auth::KeyUse key_use;  // API keys' last_used_at, written off the request path
     auth::PasswordHasher passwords;
     limits::Policy limits;
     const providers::ProviderSet providers;

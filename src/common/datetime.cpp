@@ -122,4 +122,11 @@ int64_t now_us() {
         .count();
 }
 
+std::string drf_datetime(std::string s) {
+    if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
+    const size_t dot = s.find('.');
+    if (dot != std::string::npos && s.find_first_not_of('0', dot + 1) == std::string::npos) s.erase(dot);
+    return s + "Z";
+}
+
 }  // namespace llmapi

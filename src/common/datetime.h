@@ -21,6 +21,11 @@ std::string iso_utc(int64_t unix_us);
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" (milliseconds), for log lines.
 std::string iso_utc_ms(int64_t unix_us);
 
+// A DATETIME(6) as MariaDB returns it, as DRF renders it:
+// "2026-11-25 04:03:46.123000" -> "2026-11-25T04:03:46.123000Z" (Python's
+// isoformat() leaves the fraction out when it is zero, so do we).
+std::string drf_datetime(std::string sql_datetime);
+
 int64_t now_us();
 
 }  // namespace llmapi

@@ -48,7 +48,8 @@ struct JwtConfig {
 struct AuthConfig {
     int min_password_length{};
     int max_concurrent_hashes{};  // argon2 at Django's cost uses ~100 MiB each
-    long user_cache_ms{};         // how stale the Bearer check's user row may be; 0 = read it every request
+    long user_cache_ms{};         // how stale the Bearer check's user (and API key) row may be; 0 = read it every request
+    long max_keys_per_user{};     // live API keys per user
     long hash_wait_ms{};          // longest wait for the hash gate before a 503
     long login_rate_per_minute{};  // nginx limit_req per client address on token and signup
     long login_burst{};

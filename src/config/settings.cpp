@@ -107,7 +107,10 @@ const std::vector<Setting>& table() {
         integer("auth", "max_concurrent_hashes", 1, 256, "2", at<kAuth, &A::max_concurrent_hashes>,
                 "per worker; each argon2id hash takes ~100 MiB"),
         integer("auth", "user_cache_ms", 0, 3600L * 1000, "1000", at<kAuth, &A::user_cache_ms>,
-                "the Bearer check reads a user's row at most once per this long per worker; 0 = every request"),
+                "the Bearer check reads a user's row (and an API key's) at most once per this long per worker; "
+                "0 = every request"),
+        integer("auth", "max_keys_per_user", 1, 100000, "20", at<kAuth, &A::max_keys_per_user>,
+                "live (neither revoked nor expired) API keys a user may hold"),
         integer("auth", "hash_wait_ms", 0, 600000, "1000", at<kAuth, &A::hash_wait_ms>,
                 "a login or signup waiting longer for the hash gate gets 503"),
         integer("auth", "login_rate_per_minute", 1, 6000000, "60", at<kAuth, &A::login_rate_per_minute>,

@@ -1,5 +1,7 @@
 #include "db/usage.h"
 
+#include "db/transaction.h"
+
 #include <cppconn/statement.h>
 
 #include <algorithm>
@@ -36,10 +38,24 @@ const InsertParts& insert_parts() {
 constexpr const char* kAddTokens =
     "INSERT INTO token_days (user_id, day, tokens) VALUES (?, DATE(?), ?) "
     "ON DUPLICATE KEY UPDATE tokens = tokens + VALUES(tokens)";
+constexpr const char* kAddKeyTokens =
+    "INSERT INTO key_token_days (key_id, day, tokens) VALUES (?, DATE(?), ?) "
+    "ON DUPLICATE KEY UPDATE tokens = tokens + VALUES(tokens)";
 constexpr const char* kUsageByModel =
     "SELECT provider, model_requested, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0) "
     "FROM usage_events WHERE user_id = ? AND started_at >= ? AND started_at < ? "
     "GROUP BY provider, model_requested ORDER BY provider, model_requested";
+constexpr const char* kUsageByModelOfKey =
+    "SELECT provider, model_requested, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0) "
+    "FROM usage_events WHERE user_id = ? AND started_at >= ? AND started_at < ? AND api_key_id = ? "
+    "GROUP BY provider, model_requested ORDER BY provider, model_requested";
+// `k.id = ? OR ? = 0`: one statement for one key or all of them.
+constexpr const char* kUsageByKey =
+    "SELECT k.id, k.name, k.prefix, COUNT(*), COALESCE(SUM(u.prompt_tokens), 0), "
+    "COALESCE(SUM(u.completion_tokens), 0) "
+    "FROM usage_events u JOIN api_keys k ON k.id = u.api_key_id "
+    "WHERE u.user_id = ? AND u.started_at >= ? AND u.started_at < ? AND (k.id = ? OR ? = 0) "
+    "GROUP BY k.id, k.name, k.prefix ORDER BY k.id";
 
 // The insert with n rows of placeholders, for every n from 1 to
 // kMaxRowsPerInsert. Built once; the strings live as long as the process, so
@@ -62,36 +78,15 @@ void bind(sql::PreparedStatement& ps, unsigned i, const std::string& v) { ps.set
 void bind(sql::PreparedStatement& ps, unsigned i, bool v) { ps.setBoolean(i, v); }
 void bind(sql::PreparedStatement& ps, unsigned i, int v) { ps.setInt(i, v); }
 void bind(sql::PreparedStatement& ps, unsigned i, long v) { ps.setInt64(i, v); }
+void bind(sql::PreparedStatement& ps, unsigned i, OptionalId v) {
+    if (v.id) ps.setInt64(i, v.id);
+    else ps.setNull(i, sql::DataType::BIGINT);
+}
 
 void bind_row(sql::PreparedStatement& ins, size_t row, const UsageEvent& e) {
     unsigned i = static_cast<unsigned>(row * insert_parts().columns);
     for_each_column(e, [&](const char*, const auto& v) { bind(ins, ++i, v); });
 }
-
-// autocommit off for a scope; rolled back unless commit() was reached, and
-// autocommit restored either way, so the pooled connection goes back clean.
-class Transaction {
-public:
-    explicit Transaction(Connection& c) : c_(c) { c_.raw().setAutoCommit(false); }
-    ~Transaction() {
-        try {
-            if (!done_) c_.raw().rollback();
-            c_.raw().setAutoCommit(true);
-        } catch (const sql::SQLException&) {
-            // A lost connection: the server has rolled back; the pool replaces it.
-        }
-    }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    void commit() {
-        c_.raw().commit();
-        done_ = true;
-    }
-
-private:
-    Connection& c_;
-    bool done_ = false;
-};
 
 // All the events in one transaction: multi-row inserts and one token_days
 // upsert per user and day. False, having written nothing, when some event_id
@@ -107,21 +102,27 @@ bool insert_fresh_rows(Pool& pool, const std::vector<UsageEvent>& events) {
             // Fewer rows than sent: some event_id was in already (a replay).
             if (ins.executeUpdate() != static_cast<int>(n)) return false;
         }
-        // One upsert per user and UTC day, not per event.
-        std::map<std::pair<int64_t, std::string>, std::pair<std::string, long>> days;
+        // One upsert per user (and per API key) and UTC day, not per event.
+        std::map<std::pair<int64_t, std::string>, std::pair<std::string, long>> user_days, key_days;
         for (const auto& e : events) {
             const long tokens = e.prompt_tokens + e.completion_tokens;
             if (tokens <= 0) continue;
-            auto& d = days[{e.user_id, e.started_at.substr(0, 10)}];
-            if (d.first.empty()) d.first = e.started_at;
-            d.second += tokens;
+            for (auto* days : {&user_days, &key_days}) {
+                const int64_t id = days == &user_days ? e.user_id : e.api_key_id.id;
+                if (!id) continue;
+                auto& d = (*days)[{id, e.started_at.substr(0, 10)}];
+                if (d.first.empty()) d.first = e.started_at;
+                d.second += tokens;
+            }
         }
-        for (const auto& [key, day] : days) {
-            auto& add = c.prepare(kAddTokens);
-            add.setInt64(1, key.first);
-            add.setString(2, day.first);
-            add.setInt64(3, day.second);
-            add.executeUpdate();
+        for (auto [days, sql] : {std::make_pair(&user_days, kAddTokens), std::make_pair(&key_days, kAddKeyTokens)}) {
+            for (const auto& [key, day] : *days) {
+                auto& add = c.prepare(sql);
+                add.setInt64(1, key.first);
+                add.setString(2, day.first);
+                add.setInt64(3, day.second);
+                add.executeUpdate();
+            }
         }
         tx.commit();
         return true;
@@ -145,6 +146,13 @@ void insert_usage(Pool& pool, const UsageEvent& e) {
             add.setString(2, e.started_at);
             add.setInt64(3, tokens);
             add.executeUpdate();
+            if (e.api_key_id.id) {
+                auto& add_key = c.prepare(kAddKeyTokens);
+                add_key.setInt64(1, e.api_key_id.id);
+                add_key.setString(2, e.started_at);
+                add_key.setInt64(3, tokens);
+                add_key.executeUpdate();
+            }
         }
     });
 }
@@ -154,17 +162,38 @@ void insert_usage_rows(Pool& pool, const std::vector<UsageEvent>& events) {
     for (const auto& e : events) insert_usage(pool, e);  // some event_id is in already: each row decides
 }
 
-std::vector<UsageRow> usage_by_model(Pool& pool, int64_t user_id, const std::string& since, const std::string& until) {
+std::vector<UsageRow> usage_by_model(Pool& pool, int64_t user_id, const std::string& since, const std::string& until,
+                                     int64_t key_id) {
     return pool.run([&](Connection& c) {
-        auto& ps = c.prepare(kUsageByModel);
+        auto& ps = c.prepare(key_id ? kUsageByModelOfKey : kUsageByModel);
         ps.setInt64(1, user_id);
         ps.setString(2, since);
         ps.setString(3, until);
+        if (key_id) ps.setInt64(4, key_id);
         ResultPtr rs(ps.executeQuery());
         std::vector<UsageRow> rows;
         while (rs->next())
             rows.push_back(UsageRow{rs->getString(1), rs->getString(2), static_cast<long>(rs->getInt64(3)),
                                     static_cast<long>(rs->getInt64(4)), static_cast<long>(rs->getInt64(5))});
+        return rows;
+    });
+}
+
+std::vector<KeyUsageRow> usage_by_key(Pool& pool, int64_t user_id, const std::string& since, const std::string& until,
+                                      int64_t key_id) {
+    return pool.run([&](Connection& c) {
+        auto& ps = c.prepare(kUsageByKey);
+        ps.setInt64(1, user_id);
+        ps.setString(2, since);
+        ps.setString(3, until);
+        ps.setInt64(4, key_id);
+        ps.setInt64(5, key_id);
+        ResultPtr rs(ps.executeQuery());
+        std::vector<KeyUsageRow> rows;
+        while (rs->next())
+            rows.push_back(KeyUsageRow{rs->getInt64(1), rs->getString(2), rs->getString(3),
+                                       static_cast<long>(rs->getInt64(4)), static_cast<long>(rs->getInt64(5)),
+                                       static_cast<long>(rs->getInt64(6))});
         return rows;
     });
 }

@@ -8,6 +8,11 @@
 
 namespace llmapi::db {
 
+// A nullable id column: 0 is written as NULL.
+struct OptionalId {
+    int64_t id = 0;
+};
+
 // One request's row of usage_events (usage/event.h names it UsageEvent).
 struct UsageEvent {
     std::string event_id;  // uuid4 hex: makes replays exactly-once
@@ -24,6 +29,7 @@ struct UsageEvent {
     bool client_disconnected = false;
     bool estimated = false;  // the provider reported no usage; we counted
     std::string started_at;  // "YYYY-MM-DD HH:MM:SS.ffffff", UTC
+    OptionalId api_key_id;   // the API key the request came with (NULL: an access token)
 };
 
 // The columns of usage_events, once: calls f(name, member) for each, in the
@@ -45,6 +51,7 @@ void for_each_column(Event& e, F&& f) {
     f("client_disconnected", e.client_disconnected);
     f("estimated", e.estimated);
     f("started_at", e.started_at);
+    f("api_key_id", e.api_key_id);
 }
 
 // Inserts the event once (a replayed event_id is ignored) and, when it was
@@ -64,7 +71,19 @@ struct UsageRow {
     std::string provider, model;
     long requests = 0, prompt_tokens = 0, completion_tokens = 0;
 };
-// The user's usage in [since, until) ("YYYY-MM-DD HH:MM:SS" UTC), by provider and model.
-std::vector<UsageRow> usage_by_model(Pool& pool, int64_t user_id, const std::string& since, const std::string& until);
+// The user's usage in [since, until) ("YYYY-MM-DD HH:MM:SS" UTC), by
+// provider and model; only the requests made with one API key when key_id is set.
+std::vector<UsageRow> usage_by_model(Pool& pool, int64_t user_id, const std::string& since, const std::string& until,
+                                     int64_t key_id = 0);
+
+struct KeyUsageRow {
+    int64_t key_id = 0;
+    std::string name, prefix;
+    long requests = 0, prompt_tokens = 0, completion_tokens = 0;
+};
+// The same window by the API key the requests came with (requests made with
+// a token are not in it); one key's only when key_id is set.
+std::vector<KeyUsageRow> usage_by_key(Pool& pool, int64_t user_id, const std::string& since, const std::string& until,
+                                      int64_t key_id = 0);
 
 }  // namespace llmapi::db

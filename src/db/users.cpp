@@ -1,5 +1,7 @@
 #include "db/users.h"
 
+#include "common/datetime.h"
+
 namespace llmapi::db {
 
 namespace {
@@ -17,15 +19,6 @@ constexpr const char* kSelectById =
 constexpr const char* kUpdatePassword = "UPDATE users SET password = ? WHERE id = ?";
 
 constexpr int kDuplicateEntry = 1062;
-
-// "2026-11-25 04:03:46.123000" -> "2026-11-25T04:03:46.123000Z"; Python's
-// isoformat() leaves the fraction out when it is zero, so do we.
-std::string drf_datetime(std::string s) {
-    if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
-    const size_t dot = s.find('.');
-    if (dot != std::string::npos && s.find_first_not_of('0', dot + 1) == std::string::npos) s.erase(dot);
-    return s + "Z";
-}
 
 std::optional<User> read_user(sql::PreparedStatement& ps) {
     ResultPtr rs(ps.executeQuery());

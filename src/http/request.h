@@ -10,6 +10,7 @@ struct Request {
     std::string query;   // raw query string
     std::string content_type;
     std::string authorization;  // raw Authorization header
+    std::string x_api_key;      // raw x-api-key header (an API key, as Anthropic-style clients send it)
     std::string remote_addr;    // the client address the web server saw (REMOTE_ADDR)
     std::string request_id;     // X-Request-Id as the client sent it (if well-formed) or made up
     std::string body;

@@ -25,6 +25,12 @@ struct Response {
     }
 
     static Response json(int status, const json_t* body);
+    // 204: no body, no Content-Type.
+    static Response no_content() {
+        Response r;
+        r.status = 204;
+        return r;
+    }
     static Response json_text(int status, std::string body);
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

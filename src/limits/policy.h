@@ -19,6 +19,8 @@
 
 #include "config/config.h"
 #include "db/pool.h"
+#include "db/api_keys.h"
+#include "db/limits.h"
 #include "db/users.h"
 
 namespace llmapi::limits {
@@ -33,11 +35,17 @@ class Policy {
 public:
     Policy(const config::LimitsConfig& cfg, db::Pool& pool) : cfg_(cfg), pool_(pool) {}
 
-    // Counts this request against requests_per_minute (fixed windows from :00).
-    std::optional<Refusal> count_request(const db::User& user, long now);
+    // Counts this request against requests_per_minute (fixed windows from
+    // :00): the API key's own limit (when the request came with a key that
+    // has one), then the user's. The tighter refuses; as with DRF's
+    // throttles, a request the second refuses stays counted by the first.
+    std::optional<Refusal> count_request(const db::User& user, const db::ApiKey* key, long now);
     // Refuses once tokens_per_day is used up (tokens since 00:00 UTC; the
-    // request that crosses the quota completes).
-    std::optional<Refusal> check_token_quota(const db::User& user, long now);
+    // request that crosses the quota completes), the key's or the user's.
+    std::optional<Refusal> check_token_quota(const db::User& user, const db::ApiKey* key, long now);
+    // Is the request under a token quota (the user's or the key's)? Its
+    // tokens are then committed before its response ends.
+    bool has_token_quota(const db::User& user, const db::ApiKey* key) const;
     // The chat requests the user may have in progress at once (0 = no limit).
     long max_concurrent(const db::User& user) const;
 
@@ -47,8 +55,10 @@ private:
         long window = -1;
         long left = 0;
     };
-    bool take_leased(int64_t user_id, long window);
-    void add_lease(int64_t user_id, long window, long permits);
+    std::optional<Refusal> count(db::Counter counter, int64_t id, long limit, long now, const char* whose);
+    // Leases are keyed by counter and id: id * 2 + (key ? 1 : 0).
+    bool take_leased(int64_t lease_id, long window);
+    void add_lease(int64_t lease_id, long window, long permits);
 
     const config::LimitsConfig cfg_;
     db::Pool& pool_;

@@ -49,6 +49,7 @@ usage::UsageEvent usage_event(const ChatRequest& req, const HttpChatSink& sink, 
     usage::UsageEvent e;
     e.event_id = uuid4_hex();
     e.user_id = req.user_id;
+    e.api_key_id.id = req.api_key_id;
     e.provider = t.provider->name();
     e.model_requested = t.model;
     e.model_answered = sink.model();
@@ -85,7 +86,7 @@ Outcome relay_chat(const Deps& deps, const ChatRequest& req, const Target& targe
 
     std::vector<Target> targets{target};
     for (const auto& [p, model] : deps.providers.fallbacks(target.provider->name()))
-        targets.push_back(Target{p, model});
+        if (!req.allowed || req.allowed(p->name(), model)) targets.push_back(Target{p, model});
 
     UpstreamError last;
     const Target* current = &targets.front();
@@ -93,6 +94,16 @@ Outcome relay_chat(const Deps& deps, const ChatRequest& req, const Target& targe
     auto done = [&](http::Response r, int status, bool gone = false) {
         Outcome o{std::move(r), usage_event(req, sink, *current, status, stream, gone, Clock::now() - t0, started_at)};
         deps.metrics.tokens(o.event.provider, o.event.prompt_tokens, o.event.completion_tokens);
+        return o;
+    };
+    // A stream's row is recorded before its last bytes go out (then `end` sends them).
+    auto done_stream = [&](int status, bool gone, const std::function<void()>& end) {
+        Outcome o = done(http::Response::already_sent(), status, gone);
+        if (req.record) {
+            req.record(o.event);
+            o.recorded = true;
+        }
+        end();
         return o;
     };
     for (const Target& t : targets) {
@@ -105,14 +116,13 @@ Outcome relay_chat(const Deps& deps, const ChatRequest& req, const Target& targe
             deps.metrics.upstream(t.provider->name(), std::chrono::duration<double>(Clock::now() - a0).count());
             if (!last) {
                 if (!stream) return done(http::Response::json_text(200, sink.completion_text()), 200);
-                sink.finish_stream();
-                return done(http::Response::already_sent(), 200);
+                return done_stream(200, false, [&] { sink.finish_stream(); });
             }
-            if (last.kind == UpstreamError::Cancelled) return done(http::Response::already_sent(), 200, true);
+            if (last.kind == UpstreamError::Cancelled) return done_stream(200, true, [] {});
             if (sink.started()) {  // past the first byte: no retry, no fallback
                 log_warn("provider '%s' failed mid-stream: %s", t.provider->name().c_str(), last.message.c_str());
-                sink.fail_stream(error_body(last, t.provider->name()).get());
-                return done(http::Response::already_sent(), error_status(last));
+                return done_stream(error_status(last), false,
+                                   [&] { sink.fail_stream(error_body(last, t.provider->name()).get()); });
             }
             log_warn("provider '%s' attempt %d failed: %s (status %ld)", t.provider->name().c_str(), attempt + 1,
                      last.message.c_str(), last.status);

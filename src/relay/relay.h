@@ -38,12 +38,21 @@ struct ChatRequest {
     const json_t* body = nullptr;  // validated (relay/validate.h)
     std::string request_id;        // sent upstream as X-Request-Id
     int64_t user_id = 0;           // for the usage row
+    int64_t api_key_id = 0;        // the API key it came with (0: an access token), for the usage row
+    // Which fallback targets this request may use (an API key's lists);
+    // empty: all. The first target was checked by the caller.
+    std::function<bool(const std::string& provider, const std::string& model)> allowed;
+    // Records the usage row of a stream before its last byte (`data: [DONE]`)
+    // goes out, so a client that sends its next request on seeing it is
+    // counted with this one's tokens. Empty: the caller records it.
+    std::function<void(const usage::UsageEvent&)> record;
 };
 
 struct Outcome {
     http::Response response;  // complete, or already_sent (streamed)
-    usage::UsageEvent event;  // to record after the response
+    usage::UsageEvent event;  // to record before the response's end goes out
     bool sent_upstream = true;  // false: the client had left before it began; nothing to record
+    bool recorded = false;      // true: ChatRequest::record has taken the row already
 };
 
 // The status of a request whose client left before anything was sent

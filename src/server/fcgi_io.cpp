@@ -28,6 +28,7 @@ http::Request read_request(FCGX_Request& fcgi, long max_body) {
     req.query = param(fcgi, "QUERY_STRING");
     req.content_type = param(fcgi, "CONTENT_TYPE");
     req.authorization = param(fcgi, "HTTP_AUTHORIZATION");
+    req.x_api_key = param(fcgi, "HTTP_X_API_KEY");
     req.remote_addr = param(fcgi, "REMOTE_ADDR");
     req.request_id = param(fcgi, "HTTP_X_REQUEST_ID");
     // Only ids that are safe in logs and headers are kept; others are replaced.

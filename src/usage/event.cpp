@@ -10,11 +10,13 @@ json_t* to_json(const std::string& v) { return json_stringn(v.data(), v.size());
 json_t* to_json(bool v) { return json_boolean(v); }
 json_t* to_json(long v) { return json_integer(v); }
 json_t* to_json(int v) { return json_integer(v); }
+json_t* to_json(db::OptionalId v) { return v.id ? json_integer(v.id) : json_null(); }
 
 void from_json(const json_t* j, std::string& v) { v = json_is_string(j) ? json_string_value(j) : ""; }
 void from_json(const json_t* j, bool& v) { v = json_is_true(j); }
 void from_json(const json_t* j, long& v) { v = static_cast<long>(json_integer_value(j)); }
 void from_json(const json_t* j, int& v) { v = static_cast<int>(json_integer_value(j)); }
+void from_json(const json_t* j, db::OptionalId& v) { v.id = json_integer_value(j); }  // null or absent: 0
 
 }  // namespace
 

@@ -43,6 +43,25 @@ void UsageRecorder::shutdown() {
 
 void UsageRecorder::record(UsageEvent e) {
     const uint64_t segment = journal_.append(e);
+    enqueue(std::move(e), segment);
+}
+
+bool UsageRecorder::record_now(UsageEvent e) {
+    const uint64_t segment = journal_.append(e);
+    try {
+        db::insert_usage(pool_, e);  // the row and its tokens, committed now
+        if (segment != Journal::kNotJournaled) journal_.resolved(segment, false);
+        return true;
+    } catch (const std::exception& ex) {
+        // The database is down or refused the row: the batch (and then the
+        // replay) takes it, as any other row.
+        log_warn("usage row not committed at once (%s); queued for the batch", ex.what());
+    }
+    enqueue(std::move(e), segment);
+    return false;
+}
+
+void UsageRecorder::enqueue(UsageEvent e, uint64_t segment) {
     {
         std::lock_guard<std::mutex> lock(mu_);
         // After shutdown nobody writes the queue: the journal keeps the row

@@ -36,6 +36,11 @@ public:
 
     // Journals the row (a write(2), no fsync), then queues it for its batch.
     void record(UsageEvent e);
+    // Journals the row, then commits it (and its tokens) in the calling
+    // thread, for requests under a token quota: the next request must see
+    // these tokens (API.md section 7). On a database error it is queued as
+    // record() would; false then.
+    bool record_now(UsageEvent e);
     // Writes (or spools) what is queued and stops the writer; record() then
     // spools directly. The destructor does it too; a worker that must exit
     // before its requests finish calls it first, so finished rows are kept.
@@ -44,6 +49,7 @@ public:
     int replay_now();
 
 private:
+    void enqueue(UsageEvent e, uint64_t segment);
     enum class DbResult { Written, Down, Refused };
     // Runs an insert; a lost database is Down (and skipped for a while), an
     // SQL error on the rows themselves is Refused.

@@ -138,14 +138,17 @@ std::string byModel(const std::string& provider, const std::string& model, json_
     return R"({"provider":")" + provider + R"(","model":")" + model + R"(",)" + c.substr(1);
 }
 
-// 200 with exactly since, until, totals and by_model; totals and by_model as given.
+// 200 with exactly since, until, totals, by_model and by_key; totals and
+// by_model as given, by_key empty (these requests use access tokens; the
+// API key tests cover by_key).
 void assertUsage(const std::string& totals, const std::string& byModelList, const Response& r,
                  const CppUnit::SourceLine& at) {
     assertStatus(200, r, at);
-    assertKeys({"since", "until", "totals", "by_model"}, r, at);
+    assertKeys({"since", "until", "totals", "by_model", "by_key"}, r, at);
     JsonPtr body = r.json();
     assertJsonEq(totals, jdump(body.get(), "totals"), at);
     assertJsonEq(byModelList, jdump(body.get(), "by_model"), at);
+    assertJsonEq("[]", jdump(body.get(), "by_key"), at);
 }
 #define ASSERT_USAGE(totals, byModelList, resp) assertUsage((totals), (byModelList), (resp), CPPUNIT_SOURCELINE())
 

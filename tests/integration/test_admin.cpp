@@ -166,6 +166,7 @@ class AdminTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testMigrateNeedsDdlUser);
     CPPUNIT_TEST(testMigrateFreshDatabaseAsRoot);
     CPPUNIT_TEST(testPrune);
+    CPPUNIT_TEST(testKeys);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -553,10 +554,12 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(first.describe(), 0, first.code);
         CPPUNIT_ASSERT_MESSAGE(first.describe(), contains(first.out, "applied 001_users\napplied 002_token_blacklist\n"
                                                                      "applied 003_usage_and_limits\n"
-                                                                     "applied 004_concurrency\n"));
+                                                                     "applied 004_concurrency\n"
+                                                                     "applied 005_api_keys\n"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(second.describe(), 0, second.code);
         CPPUNIT_ASSERT_MESSAGE(second.describe(), contains(second.out, "nothing to apply"));
-        CPPUNIT_ASSERT_EQUAL(std::string("001_users\n002_token_blacklist\n003_usage_and_limits\n004_concurrency\n"),
+        CPPUNIT_ASSERT_EQUAL(std::string("001_users\n002_token_blacklist\n003_usage_and_limits\n004_concurrency\n"
+                                         "005_api_keys\n"),
                              applied);
         CPPUNIT_ASSERT_EQUAL(std::string("3\n"), columns);
         // The table scripts/lib.sh creates, column for column.
@@ -592,6 +595,35 @@ public:
         // Nothing left to prune of ours: a second run still succeeds.
         const std::string again = admin("prune");
         CPPUNIT_ASSERT_MESSAGE(again, countAfter(again, "token_blacklist") >= 0 && countAfter(again, "token_days") >= 0);
+    }
+
+    // keys create (printed once, usable at once), list, revoke; bad command lines exit 2.
+    void testKeys() {
+        User u = adminUser();
+        Run made = runAdmin("keys create " + quote(u.username) + " --name cron --expires 2099-01-01");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(made.describe(), 0, made.code);
+        const auto outLines = lines(made.out);
+        const std::string key = outLines.back();
+        CPPUNIT_ASSERT_MESSAGE(made.out, key.rfind("sk-llm-", 0) == 0 && key.size() == 50);
+        ASSERT_STATUS(200, request("GET", "/api/me/", "", {"x-api-key: " + key}));
+        const std::string id = lines(sql("SELECT id FROM api_keys WHERE prefix = " + sqlQuote(key.substr(0, 12))))[0];
+        const std::string listed = admin("keys list " + quote(u.username));
+        CPPUNIT_ASSERT_MESSAGE(listed, contains(listed, key.substr(0, 12)) && contains(listed, "cron") &&
+                                           contains(listed, "2099-01-01T00:00:00Z") && contains(listed, "active"));
+        CPPUNIT_ASSERT_MESSAGE(listed, !contains(listed, key.substr(12)));
+        CPPUNIT_ASSERT_MESSAGE("all users' list", contains(admin("keys list"), key.substr(0, 12)));
+        // The same name twice is refused while the first is live.
+        assertFails(1, runAdmin("keys create " + quote(u.username) + " --name cron"), "cron", CPPUNIT_SOURCELINE());
+        CPPUNIT_ASSERT_MESSAGE("revoked", contains(admin("keys revoke " + id), "revoked"));
+        awaitUserCache();
+        ASSERT_STATUS(401, request("GET", "/api/me/", "", {"x-api-key: " + key}));
+        CPPUNIT_ASSERT_MESSAGE("state", contains(admin("keys list " + quote(u.username)), "revoked"));
+        assertFails(1, runAdmin("keys revoke 999999999"), "999999999", CPPUNIT_SOURCELINE());
+        assertFails(1, runAdmin("keys create nosuchuser_zz --name x"), "nosuchuser_zz", CPPUNIT_SOURCELINE());
+        for (const std::string& bad : {std::string("keys"), std::string("keys frobnicate"),
+                                       "keys create " + quote(u.username), std::string("keys revoke abc"),
+                                       "keys create " + quote(u.username) + " --name x --expires yesterday"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, 2, runAdmin(bad).code);
     }
 };
 

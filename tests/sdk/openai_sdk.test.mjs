@@ -1,6 +1,7 @@
 // The official OpenAI Node SDK (npm `openai`) against the gateway's /v1
 // aliases: models.list, chat.completions.create (whole and streamed, through
-// every protocol) and the SDK's error classes. Run by scripts/test.sh against
+// every protocol) and the SDK's error classes, with an access token and with
+// a personal API key (API.md section 8), as a user would paste it. Run by scripts/test.sh against
 // the integration stack (providers on the fake server); prints "N passed, M failed".
 import OpenAI from 'openai';
 
@@ -29,8 +30,23 @@ async function accessToken() {
   return (await r.json()).access;
 }
 
+// A personal API key made with the token, as the console does.
+async function apiKey(token, body) {
+  const r = await fetch(`${base}/api/keys/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  check(r.status === 201, `key 201, got ${r.status}`);
+  const k = await r.json();
+  check(/^sk-llm-[A-Za-z0-9_-]{43}$/.test(k.key), `key format: ${k.key}`);
+  return k;
+}
+
 const messages = [{ role: 'user', content: 'How is the weather on Venus?' }];
-const client = new OpenAI({ apiKey: await accessToken(), baseURL: `${base}/v1`, maxRetries: 0 });
+const token = await accessToken();
+const client = new OpenAI({ apiKey: token, baseURL: `${base}/v1`, maxRetries: 0 });
+const keyClient = new OpenAI({ apiKey: (await apiKey(token, { name: 'sdk' })).key, baseURL: `${base}/v1`, maxRetries: 0 });
 
 await test('models.list gives provider/model ids of every configured provider', async () => {
   const ids = [];
@@ -94,6 +110,55 @@ await test('a bad token is an AuthenticationError', async () => {
     throw new Error('no error raised');
   } catch (e) {
     check(e instanceof OpenAI.AuthenticationError, `AuthenticationError, got ${e.constructor.name}`);
+  }
+});
+
+await test('with an API key: models.list and chats, whole and streamed, for every provider', async () => {
+  const ids = [];
+  for await (const m of keyClient.models.list()) ids.push(m.id);
+  check(ids.includes('openai/fake-gpt-4o') && ids.includes('gemini/fake-gemini-2.0-flash'), `ids ${ids}`);
+  for (const model of ['gpt-3.5-turbo', 'gemini/fake-gemini-2.0-flash', 'inhouse/llama3']) {
+    const c = await keyClient.chat.completions.create({ model, messages });
+    check(/fake/.test(c.choices[0].message.content), `${model}: ${c.choices[0].message.content}`);
+    const stream = await keyClient.chat.completions.create({ model, messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) for (const ch of chunk.choices) text += ch.delta.content ?? '';
+    check(/fake/.test(text), `${model} streamed: ${text}`);
+  }
+});
+
+await test('a key limited to some models: filtered list, PermissionDeniedError for the others', async () => {
+  const narrow = new OpenAI({
+    apiKey: (await apiKey(token, { name: 'narrow', providers: ['openai'], models: ['fake-gpt-4o-mini'] })).key,
+    baseURL: `${base}/v1`, maxRetries: 0,
+  });
+  const ids = [];
+  for await (const m of narrow.models.list()) ids.push(m.id);
+  check(ids.join(',') === 'openai/fake-gpt-4o-mini', `ids ${ids}`);
+  const c = await narrow.chat.completions.create({ model: 'fake-gpt-4o-mini', messages });
+  check(c.object === 'chat.completion', 'allowed model answers');
+  try {
+    await narrow.chat.completions.create({ model: 'gemini/fake-gemini-2.0-flash', messages });
+    throw new Error('no error raised');
+  } catch (e) {
+    check(e instanceof OpenAI.PermissionDeniedError, `PermissionDeniedError, got ${e.constructor.name}`);
+    check(e.code === 'model_not_allowed', `code ${e.code}`);
+  }
+});
+
+await test('a revoked key is an AuthenticationError with the message', async () => {
+  const k = await apiKey(token, { name: 'to-revoke' });
+  const c = new OpenAI({ apiKey: k.key, baseURL: `${base}/v1`, maxRetries: 0 });
+  await c.chat.completions.create({ model: 'gpt-3.5-turbo', messages });
+  const r = await fetch(`${base}/api/keys/${k.id}/`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+  check(r.status === 204, `revoke 204, got ${r.status}`);
+  await new Promise((res) => setTimeout(res, 400));  // [auth] user_cache_ms = 200 in the test stack
+  try {
+    await c.chat.completions.create({ model: 'gpt-3.5-turbo', messages });
+    throw new Error('no error raised');
+  } catch (e) {
+    check(e instanceof OpenAI.AuthenticationError, `AuthenticationError, got ${e.constructor.name}`);
+    check(/Invalid API key/.test(e.message) && e.code === 'invalid_api_key', `${e.message} / ${e.code}`);
   }
 });
 

@@ -17,5 +17,9 @@ http::Response supported_models(Context& ctx);
 http::Response v1_models(Context& ctx);
 http::Response chat_completions(Context& ctx);
 http::Response usage(Context& ctx);
+http::Response keys_create(Context& ctx);
+http::Response keys_list(Context& ctx);
+http::Response keys_get(Context& ctx);
+http::Response keys_revoke(Context& ctx);
 
 }  // namespace llmapi::api::handlers

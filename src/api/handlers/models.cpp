@@ -19,8 +19,11 @@ std::vector<std::string> models_of(Context& ctx, providers::Provider& p) {
     return models;
 }
 
+// The provider the query names (else the default), once the request's key allows it.
 providers::Provider& named_provider(Context& ctx, const std::string& name) {
-    return *choose_provider(ctx, name, "").provider;
+    providers::Provider& p = *choose_provider(ctx, name, "").provider;
+    require_key_allows(ctx, p.name(), "");
+    return p;
 }
 
 json_t* model_object(const std::string& id, const std::string& owner) {
@@ -37,7 +40,8 @@ json_t* model_object(const std::string& id, const std::string& owner) {
 http::Response supported_models(Context& ctx) {
     providers::Provider& p = named_provider(ctx, http::query_param(ctx.request.query, "provider"));
     JsonPtr list(json_array());
-    for (const auto& id : models_of(ctx, p)) json_array_append_new(list.get(), json_string(id.c_str()));
+    for (const auto& id : models_of(ctx, p))
+        if (key_allows(ctx, p.name(), id)) json_array_append_new(list.get(), json_string(id.c_str()));
     JsonPtr body(json_object());
     json_object_set(body.get(), "models", list.get());
     return http::Response::json(200, body.get());
@@ -49,7 +53,8 @@ http::Response v1_models(Context& ctx) {
     JsonPtr data(json_array());
     if (given && !name.empty()) {
         providers::Provider& p = named_provider(ctx, name);
-        for (const auto& id : models_of(ctx, p)) json_array_append_new(data.get(), model_object(id, p.name()));
+        for (const auto& id : models_of(ctx, p))
+            if (key_allows(ctx, p.name(), id)) json_array_append_new(data.get(), model_object(id, p.name()));
     } else {
         // Every configured provider's models, as "provider/model" ids that
         // route back to that provider when passed as `model`. A provider that
@@ -58,10 +63,10 @@ http::Response v1_models(Context& ctx) {
         bool any = false;
         for (const auto& n : ctx.services.providers.names()) {
             providers::Provider* p = ctx.services.providers.find(n);
-            if (!p->configured()) continue;
+            if (!p->configured() || !key_allows(ctx, n, "")) continue;
             try {
                 for (const auto& id : models_of(ctx, *p))
-                    json_array_append_new(data.get(), model_object(n + "/" + id, n));
+                    if (key_allows(ctx, n, id)) json_array_append_new(data.get(), model_object(n + "/" + id, n));
                 any = true;
             } catch (const http::HttpError& e) {
                 log_warn("/v1/models: provider '%s' left out: HTTP %d", n.c_str(), e.status());
