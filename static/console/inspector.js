@@ -22,7 +22,7 @@ function prettyBody(text, contentType) {
 function renderCode(pre, text) {
   // Highlight the $VARIABLES standing for secrets.
   pre.textContent = '';
-  const re = /\$(ACCESS_TOKEN|REFRESH_TOKEN|PASSWORD)/g;
+  const re = /\$(ACCESS_TOKEN|REFRESH_TOKEN|PASSWORD|API_KEY)/g;
   let last = 0, m;
   while ((m = re.exec(text))) {
     pre.append(text.slice(last, m.index), el('span', { class: 'var', text: m[0] }));

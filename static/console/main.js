@@ -11,6 +11,7 @@ import { loadMe, wireAccount } from './account.js';
 import { loadProviders, wireModels } from './models.js';
 import { loadChatModels, wireChat } from './chat.js';
 import { wireUsage } from './usage.js';
+import { wireKeys } from './keys.js';
 
 // Tokens kept from before a reload are masked like new ones.
 remember(state.access, 'ACCESS_TOKEN');
@@ -23,6 +24,7 @@ wireTabs();
 wireModels();
 wireChat();
 wireUsage();
+wireKeys();
 // Opening the chat fills its provider and model lists if they are empty.
 $('#panel-chat').addEventListener('shown', () => {
   if (!state.access) return;

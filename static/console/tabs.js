@@ -2,7 +2,7 @@
 // what a tab loads is wired with that tab's code and this module imports none.
 import { $ } from './dom.js';
 
-export const TABS = ['account', 'models', 'chat', 'usage'];
+export const TABS = ['account', 'models', 'chat', 'usage', 'keys'];
 
 export function selectTab(name, focus) {
   for (const t of TABS) {
@@ -11,6 +11,8 @@ export function selectTab(name, focus) {
     tab.tabIndex = on ? 0 : -1;
     $(`#panel-${t}`).hidden = !on;
   }
+  // A narrow window scrolls the tab bar: keep the selected tab in it.
+  $(`#tab-${name}`).scrollIntoView({ block: 'nearest', inline: 'nearest' });
   if (focus) $(`#tab-${name}`).focus();
   if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
   $(`#panel-${name}`).dispatchEvent(new Event('shown'));

@@ -359,6 +359,193 @@ await test('my usage, with since/until', async () => {
   await page.waitForSelector('#usage-view:not([hidden])');
 });
 
+// ------------------------------------------------------------------ API keys
+const keyRe = /^sk-llm-[A-Za-z0-9_-]{43}$/;
+const keys = [];   // the full keys the page showed, to look for after a reload
+const keyRow = (prefix) => page.locator('#keys-table tbody tr').filter({ has: page.locator('code.key-prefix', { hasText: prefix }) });
+const cellSel = { name: '.key-name', prefix: 'code.key-prefix', state: 'td[data-col="state"] .badge' };
+const cell = (prefix, col) => keyRow(prefix).locator(cellSel[col] || `td[data-col="${col}"]`).first().innerText();
+const meWithKey = (key) => fetch(`${base}/api/me/`, { headers: { Authorization: `Bearer ${key}` } });
+// The newest inspector entry for this method and path.
+const entryFor = (method, p) => page.locator('#log .entry')
+  .filter({ has: page.locator('.method', { hasText: new RegExp(`^${method}$`) }) })
+  .filter({ has: page.locator(`.path[title="${p}"]`) }).first();
+
+await test('API keys tab: create a key, shown once with a Copy button', async () => {
+  await page.click('#tab-keys');
+  check(await page.getAttribute('#tab-keys', 'role') === 'tab' && await page.getAttribute('#tab-keys', 'aria-selected') === 'true', 'tab selected');
+  check(await page.getAttribute('#tab-keys', 'aria-controls') === 'panel-keys' && await page.isVisible('#panel-keys'), 'its panel shown');
+  check(await page.getAttribute('#panel-keys', 'aria-labelledby') === 'tab-keys', 'panel labelled by its tab');
+  for (const id of ['keys-name', 'keys-expires_at', 'keys-providers', 'keys-models', 'keys-requests_per_minute', 'keys-tokens_per_day']) {
+    check(await page.locator(`label[for="${id}"]`).count() === 1, `label for #${id}`);
+  }
+  await page.waitForFunction(() => /No API keys yet/.test(document.querySelector('#keys-table tbody').textContent));
+  check(await entryText('/api/keys/', '.status') === '200', 'GET /api/keys/ when the tab opens');
+  await page.fill('#keys-name', 'browser-test');
+  await page.click('#keys-submit');
+  await page.waitForSelector('#key-new:not([hidden])');
+  const key = (await page.locator('#key-new-value').textContent()).trim();
+  keys.push(key);
+  check(keyRe.test(key), `key shown: ${key}`);
+  check(/copy it now; it will not be shown again/i.test(await text('#key-new')), 'marked as shown once');
+  check(await page.isVisible('#key-copy'), 'a Copy button');
+  check(await page.evaluate(() => document.activeElement.id) === 'key-copy', 'focus on Copy');
+  await page.click('#key-copy');
+  await page.waitForFunction(() => document.querySelector('#key-copy-note').textContent === 'Copied');
+  check(await page.evaluate(() => navigator.clipboard.readText()) === key, 'the clipboard holds the key');
+  // The request in the inspector, with the new key masked like the tokens.
+  const post = entryFor('POST', '/api/keys/');
+  check(await post.locator('.status').textContent() === '201', 'POST /api/keys/ 201 in the log');
+  const curl = await post.locator('pre.curl').textContent();
+  check(curl === `curl -X POST ${base}/api/keys/ \\\n  -H "Content-Type: application/json" \\\n  -H "Authorization: Bearer $ACCESS_TOKEN" \\\n  -d '{"name":"browser-test"}'`, `curl: ${curl}`);
+  const resp = await post.locator('pre.response').textContent();
+  check(resp.includes('"key":"$API_KEY"') && !resp.includes(key), `key masked in the response: ${resp}`);
+  check(!(await page.locator('#log').textContent()).includes(key), 'the key is nowhere in the inspector');
+  // The list (reloaded after the create): the prefix, never used, active.
+  const prefix = key.slice(0, 12);
+  await keyRow(prefix).waitFor();
+  check((await cell(prefix, 'name')) === 'browser-test', 'name listed');
+  check((await cell(prefix, 'prefix')).startsWith(prefix) && !(await cell(prefix, 'prefix')).includes(key), 'prefix listed, not the key');
+  check(/mono|Mono|monospace/.test(await keyRow(prefix).locator('code.key-prefix').evaluate((c) => getComputedStyle(c).fontFamily)), 'prefix in monospace');
+  check((await cell(prefix, 'last_used')) === 'never', `last used: ${await cell(prefix, 'last_used')}`);
+  check((await cell(prefix, 'expires')) === 'never', 'expires never');
+  check((await cell(prefix, 'restrictions')) === 'none', 'no restrictions');
+  check((await cell(prefix, 'state')) === 'active', 'active');
+  check(await keyRow(prefix).locator('button.revoke').isVisible(), 'a Revoke button');
+  check(!(await page.locator('#keys-table').innerText()).includes(key), 'the list never shows the key');
+  await settled();
+  await shot('desktop-keys-created');
+});
+
+await test('the new key works as a Bearer token; the list shows its last use', async () => {
+  const key = keys[0], prefix = key.slice(0, 12);
+  const r = await meWithKey(key);
+  check(r.status === 200 && (await r.json()).username === username, `GET /api/me/ with the key: ${r.status}`);
+  const k = await fetch(`${base}/api/keys/`, { headers: { Authorization: `Bearer ${key}` } });
+  check(k.status === 403, `a key cannot list keys: ${k.status}`);
+  let last = 'never';
+  for (const t0 = Date.now(); Date.now() - t0 < 6000;) {
+    await sleep(700);
+    await page.click('#keys-refresh');
+    await settled();
+    last = await cell(prefix, 'last_used');
+    if (last !== 'never') break;
+  }
+  check(last !== 'never' && /\d/.test(last), `last used shown: ${last}`);
+  const iso = await keyRow(prefix).locator('td[data-col="last_used"] time').getAttribute('datetime');
+  check(Math.abs(Date.parse(iso) - Date.now()) < 120000, `last used is now: ${iso}`);
+});
+
+await test('a key with restrictions; field errors and the live-key limit shown', async () => {
+  // Every field, and the list's summary of them.
+  await page.fill('#keys-name', 'restricted');
+  await page.click('[data-expires-days="30"]');
+  const expires = await page.inputValue('#keys-expires_at');
+  check(Math.abs(Date.parse(expires) - Date.now() - 30 * 86400000) < 60000, `expiry chip: ${expires}`);
+  await page.fill('#keys-providers', 'openai, gemini');
+  await page.fill('#keys-models', 'fake-gpt-4o*, fake-gemini-2.0-flash');
+  await page.fill('#keys-requests_per_minute', '5');
+  await page.fill('#keys-tokens_per_day', '1000');
+  await page.click('#keys-submit');
+  await page.waitForFunction((k) => { const v = document.querySelector('#key-new-value').textContent; return v && v !== k; }, keys[0]);
+  const key = await page.locator('#key-new-value').textContent();
+  keys.push(key);
+  check(keyRe.test(key), `second key: ${key}`);
+  const body = await entryFor('POST', '/api/keys/').locator('pre.curl').textContent();
+  check(body.includes(`-d '{"name":"restricted","expires_at":"${expires}","providers":["openai","gemini"],"models":["fake-gpt-4o*","fake-gemini-2.0-flash"],"requests_per_minute":5,"tokens_per_day":1000}'`), `body sent: ${body}`);
+  check(await page.inputValue('#keys-name') === '' && await page.inputValue('#keys-models') === '', 'the form is cleared');
+  const prefix = key.slice(0, 12);
+  await keyRow(prefix).waitFor();
+  const restr = await cell(prefix, 'restrictions');
+  for (const part of ['providers: openai, gemini', 'models: fake-gpt-4o*, fake-gemini-2.0-flash', '5 requests/min', '1,000 tokens/day']) check(restr.includes(part), `restrictions show ${part}: ${restr}`);
+  check((await cell(prefix, 'expires')) !== 'never', 'an expiry date');
+  check((await cell(prefix, 'name')) === 'restricted', 'name listed');
+  check((await page.locator('#keys-table tbody tr .key-name').allInnerTexts()).join() === 'restricted,browser-test', 'newest first');
+
+  // Field errors next to their fields.
+  await page.fill('#keys-name', '');
+  await page.fill('#keys-models', 'fake-gpt-4o, a*b');
+  await page.fill('#keys-tokens_per_day', '0');
+  await page.click('#keys-submit');
+  await page.waitForSelector('#keys-result.err');
+  check((await text('#keys-name-err')) === 'This field may not be blank.', `name error: ${await text('#keys-name-err')}`);
+  check((await text('#keys-models-err')) === '"a*b" is not a model id or a prefix ending in "*" (such as "gpt-4o*").', `models error: ${await text('#keys-models-err')}`);
+  check((await text('#keys-tokens_per_day-err')) === 'Ensure this value is greater than or equal to 1.', 'tokens/day error');
+  check(await page.getAttribute('#keys-models', 'aria-invalid') === 'true' && await page.getAttribute('#keys-providers', 'aria-invalid') === null, 'aria-invalid on the wrong fields only');
+  check(/^400/.test(await text('#keys-result')), 'the result says 400');
+  check(await page.locator('#key-new-value').textContent() === key, 'a failed create leaves the shown key alone');
+  await shot('desktop-keys-errors');
+
+  // Past the live-key limit: the API's non_field_errors, shown with the form.
+  const access = await page.evaluate(() => sessionStorage.getItem('llmapi.access'));
+  const auth = { Authorization: `Bearer ${access}`, 'Content-Type': 'application/json' };
+  const fillers = [];
+  for (let i = 0; i < 30; i++) {
+    const r = await fetch(`${base}/api/keys/`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `filler-${i}` }) });
+    if (r.status !== 201) { check(r.status === 400, `filler refused with 400: ${r.status}`); break; }
+    fillers.push((await r.json()).id);
+  }
+  try {
+    await page.fill('#keys-name', 'one-too-many');
+    await page.fill('#keys-models', '');
+    await page.fill('#keys-tokens_per_day', '');
+    await page.click('#keys-submit');
+    await page.waitForFunction(() => document.querySelector('#keys-form-err').textContent !== '');
+    const msg = await text('#keys-form-err');
+    check(/^You already have \d+ active API keys; revoke one first\.$/.test(msg), `non-field error: ${msg}`);
+    check((await text('#keys-name-err')) === '' && await page.getAttribute('#keys-name', 'aria-invalid') === null, 'the name error is gone');
+  } finally {
+    for (const id of fillers) await fetch(`${base}/api/keys/${id}/`, { method: 'DELETE', headers: auth });
+  }
+  await page.click('#key-dismiss');
+  check(await page.isHidden('#key-new') && (await page.locator('#key-new-value').textContent()) === '', 'Done forgets the shown key');
+});
+
+await test('after a reload the keys are nowhere: not on the page, not in storage', async () => {
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  check(await page.isVisible('#panel-keys'), 'the API keys tab is still open');
+  await keyRow(keys[0].slice(0, 12)).waitFor();
+  await settled();
+  const html = await page.content();
+  const bodyText = await page.locator('body').innerText();
+  const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+  for (const key of keys) {
+    check(!html.includes(key) && !bodyText.includes(key), 'no key in the page');
+    check(!stored.includes(key), 'no key in localStorage or sessionStorage');
+  }
+  check(!stored.includes('sk-llm-'), `nothing like a key stored: ${stored}`);
+  check(await page.isHidden('#key-new'), 'no key box');
+});
+
+await test('revoke: confirm, the row shows revoked, the key gets 401', async () => {
+  const key = keys[0], prefix = key.slice(0, 12);
+  const btn = keyRow(prefix).locator('button.revoke');
+  await btn.click();
+  check((await btn.innerText()) === 'Confirm revoke', 'the first click asks to confirm');
+  await page.focus('#keys-name');
+  check((await btn.innerText()) === 'Revoke', 'moving away disarms it');
+  check((await meWithKey(key)).status === 200, 'still valid');
+  await btn.click();
+  await btn.click();
+  await page.locator(`#keys-table tbody tr[data-state="revoked"]`).filter({ hasText: prefix }).waitFor();
+  check((await cell(prefix, 'state')) === 'revoked', 'row says revoked');
+  check(await keyRow(prefix).locator('button.revoke').count() === 0, 'no Revoke button any more');
+  check(await entryFor('DELETE', `/api/keys/${await keyRow(prefix).getAttribute('data-key-id')}/`).locator('.status').textContent() === '204', 'DELETE 204 in the log');
+  check((await cell(keys[1].slice(0, 12), 'state')) === 'active', 'the other key is still active');
+  let r;
+  for (const t0 = Date.now(); ; await sleep(100)) {
+    r = await meWithKey(key);
+    if (r.status === 401 || Date.now() - t0 > 1000) break;
+  }
+  const j = await r.json();
+  check(r.status === 401 && j.detail === 'Invalid API key.', `refused: ${r.status} ${JSON.stringify(j)}`);
+  check((await meWithKey(keys[1])).status === 200, 'the other key still works');
+  await settled();
+  await shot('desktop-keys');
+  await page.click('#tab-usage');   // the next tests reload the page: not on this tab
+});
+
 await test('a 401 token_not_valid triggers POST /api/token/refresh/ and one retry', async () => {
   // Valid for an hour by its exp, but not signed by the server.
   await page.evaluate((t) => sessionStorage.setItem('llmapi.access', t), fakeJwt(Math.floor(Date.now() / 1000) + 3600));
@@ -390,11 +577,12 @@ await test('narrow window (390 px): no horizontal scroll, everything reachable',
   await page.press('#chat-input', 'Enter');
   await page.waitForFunction(() => /usage:/.test([...document.querySelectorAll('.msg.assistant')].pop()?.textContent));
   await settled();
-  for (const tab of ['chat', 'account', 'models', 'usage']) {
+  for (const tab of ['chat', 'account', 'models', 'usage', 'keys']) {
     await page.click(`#tab-${tab}`);
     const w = await page.evaluate(() => document.documentElement.scrollWidth);
     check(w <= 390, `${tab}: page width ${w} <= 390`);
   }
+  await shot('narrow-keys');
   await page.click('#tab-chat');
   await shot('narrow-chat');
   await shot('narrow-chat-full', { fullPage: true });
