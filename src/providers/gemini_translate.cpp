@@ -1,6 +1,8 @@
 // OpenAI chat format <-> Gemini generateContent: see gemini_translate.h for the doc pages.
 #include "providers/gemini_translate.h"
 
+#include "providers/gemini_tools.h"
+
 #include <cstring>
 #include <utility>
 
@@ -84,11 +86,12 @@ bool append_content_parts(const json_t* content, size_t i, json_t* parts, Transl
     return true;
 }
 
-// "system"/"developer" -> nullptr (systemInstruction), "user" -> "user", "assistant" -> "model".
+// "system"/"developer" -> nullptr (systemInstruction), "user" and "tool" ->
+// "user" (a functionResponse is the user's side), "assistant" -> "model".
 bool gemini_role(const char* role, const char*& out) {
     if (!role) return false;
     if (!std::strcmp(role, "system") || !std::strcmp(role, "developer")) out = nullptr;
-    else if (!std::strcmp(role, "user")) out = "user";
+    else if (!std::strcmp(role, "user") || !std::strcmp(role, "tool")) out = "user";
     else if (!std::strcmp(role, "assistant")) out = "model";
     else return false;
     return true;
@@ -111,6 +114,7 @@ void append_turn(json_t* contents, const char* role, JsonPtr parts) {
 struct Conversation {
     JsonPtr system_parts{json_array()};
     JsonPtr contents{json_array()};
+    CallsById calls;  // the tool calls so far, for the tool messages that answer them
 };
 
 bool add_message(const json_t* msg, size_t i, Conversation& conv, TranslateError& err) {
@@ -119,9 +123,21 @@ bool add_message(const json_t* msg, size_t i, Conversation& conv, TranslateError
     const char* role = nullptr;
     if (!gemini_role(string_member(msg, "role"), role))
         return fail(err, message_param(i, "role"),
-                    "Gemini accepts only 'system', 'developer', 'user' and 'assistant' messages.");
+                    "Gemini accepts only 'system', 'developer', 'user', 'assistant' and 'tool' messages.");
     JsonPtr parts(json_array());
+    if (!std::strcmp(string_member(msg, "role"), "tool")) {
+        // Consecutive tool messages merge into one user turn, in order (append_turn).
+        if (!append_function_response(msg, i, parts.get(), conv.calls, err)) return false;
+        append_turn(conv.contents.get(), role, std::move(parts));
+        return true;
+    }
     if (!append_content_parts(json_object_get(msg, "content"), i, parts.get(), err)) return false;
+    const json_t* tool_calls = json_object_get(msg, "tool_calls");
+    if (!is_absent(tool_calls)) {
+        if (!role || std::strcmp(role, "model") != 0)
+            return fail(err, message_param(i, "tool_calls"), "Only assistant messages can have 'tool_calls'.");
+        if (!append_function_calls(tool_calls, i, parts.get(), conv.calls, err)) return false;  // after the text
+    }
     if (!role) {
         json_array_extend(conv.system_parts.get(), parts.get());  // each message keeps its own part(s)
         return true;
@@ -241,8 +257,9 @@ bool translate_response_format(const json_t* body, json_t* cfg, TranslateError& 
         std::string("Invalid value: '") + type + "'. Supported values are: 'text', 'json_object' and 'json_schema'.");
 }
 
-// Everything not named here (user, logit_bias, tools, stream_options, logprobs...)
-// has no Gemini equivalent and is dropped, not guessed.
+// Everything not named here (user, logit_bias, parallel_tool_calls,
+// stream_options, logprobs...) has no Gemini equivalent and is dropped, not
+// guessed; tools are translated apart (gemini_tools.h).
 bool translate_generation_config(const json_t* body, json_t* out, TranslateError& err) {
     JsonPtr cfg(json_object());
     for (const ScalarField& f : kScalarFields)
@@ -284,6 +301,19 @@ std::string candidate_text(const json_t* cand) {
     return text;
 }
 
+// The candidate's functionCall parts as OpenAI tool calls, numbered from `first`.
+JsonPtr candidate_tool_calls(const json_t* cand, size_t first = 0) {
+    const json_t* parts = json_object_get(json_object_get(cand, "content"), "parts");
+    JsonPtr calls(json_array());
+    size_t i;
+    json_t* part;
+    json_array_foreach(parts, i, part) {
+        if (JsonPtr call = tool_call_of(part, first + json_array_size(calls.get())))
+            json_array_append_new(calls.get(), call.release());
+    }
+    return calls;
+}
+
 const char* candidate_finish(const json_t* cand) { return finish_reason(string_member(cand, "finishReason")); }
 
 bool prompt_blocked(const json_t* response) {
@@ -301,10 +331,18 @@ JsonPtr envelope(const char* object, const std::string& id, long created, const 
     return out;
 }
 
-JsonPtr completion_choice(size_t index, const std::string& text, const char* finish) {
+// An answer that calls tools has finish_reason "tool_calls" (Gemini says STOP),
+// and content null when it has no text, as OpenAI's.
+JsonPtr completion_choice(size_t index, const std::string& text, const char* finish, JsonPtr tool_calls = nullptr) {
     JsonPtr message(json_object());
     json_object_set_new(message.get(), "role", json_string("assistant"));
-    json_object_set_new(message.get(), "content", json_stringn(text.data(), text.size()));
+    const bool calls = tool_calls && json_array_size(tool_calls.get()) > 0;
+    json_object_set_new(message.get(), "content",
+                        calls && text.empty() ? json_null() : json_stringn(text.data(), text.size()));
+    if (calls) {
+        json_object_set_new(message.get(), "tool_calls", tool_calls.release());
+        if (finish) finish = "tool_calls";
+    }
     JsonPtr choice(json_object());
     json_object_set_new(choice.get(), "index", json_integer(static_cast<json_int_t>(index)));
     json_object_set_new(choice.get(), "message", message.release());
@@ -331,6 +369,7 @@ JsonPtr chunk(const StreamState& st, size_t index, JsonPtr delta, const char* fi
 void track_index(StreamState& st, size_t index) {
     if (st.role_sent.size() <= index) st.role_sent.resize(index + 1, false);
     if (st.finish_sent.size() <= index) st.finish_sent.resize(index + 1, false);
+    if (st.tool_calls_sent.size() <= index) st.tool_calls_sent.resize(index + 1, 0);
 }
 
 // Text and finish_reason of one frame travel in one chunk: OpenAI clients accept
@@ -345,16 +384,47 @@ JsonPtr emit(StreamState& st, size_t index, const std::string& text, const char*
     return chunk(st, index, std::move(delta), finish);
 }
 
-// nullptr when the frame says nothing for this candidate (e.g. thoughts only).
-JsonPtr candidate_chunk(const json_t* cand, size_t position, StreamState& st) {
+// One chunk per tool call: Gemini sends each functionCall whole. `index`
+// counts the candidate's calls across the whole stream, never the part's
+// position in its frame (parallel calls arrive in separate frames, each at
+// part 0).
+JsonPtr tool_call_chunk(StreamState& st, size_t index, JsonPtr call) {
+    JsonPtr delta(json_object());
+    if (!st.role_sent[index]) {
+        json_object_set_new(delta.get(), "role", json_string("assistant"));
+        json_object_set_new(delta.get(), "content", json_null());
+        st.role_sent[index] = true;
+    }
+    json_object_set_new(call.get(), "index", json_integer(static_cast<json_int_t>(st.tool_calls_sent[index]++)));
+    JsonPtr calls(json_array());
+    json_array_append_new(calls.get(), call.release());
+    json_object_set_new(delta.get(), "tool_calls", calls.release());
+    return chunk(st, index, std::move(delta), nullptr);
+}
+
+// The frame's chunks for this candidate: its text, then one per tool call,
+// the finish_reason on the last ("tool_calls" once the candidate has called
+// one). None when the frame says nothing for it (e.g. thoughts only).
+void candidate_chunks(const json_t* cand, size_t position, StreamState& st, std::vector<JsonPtr>& out) {
     const size_t index = candidate_index(cand, position);
     track_index(st, index);
     // OpenAI streams end a choice with its finish_reason: nothing may follow it.
-    if (st.finish_sent[index]) return nullptr;
+    if (st.finish_sent[index]) return;
     const std::string text = candidate_text(cand);
+    JsonPtr calls = candidate_tool_calls(cand, st.tool_calls_sent[index]);
     const char* finish = candidate_finish(cand);
-    if (text.empty() && !finish) return nullptr;
-    return emit(st, index, text, finish);
+    if (finish && (st.tool_calls_sent[index] > 0 || json_array_size(calls.get()) > 0)) finish = "tool_calls";
+    const size_t n = json_array_size(calls.get());
+    if (!text.empty() || (n == 0 && finish)) out.push_back(emit(st, index, text, n == 0 ? finish : nullptr));
+    for (size_t k = 0; k < n; ++k) {
+        JsonPtr c = tool_call_chunk(st, index, JsonPtr(json_incref(json_array_get(calls.get(), k))));
+        if (k + 1 == n && finish) {  // the finish travels with the last call
+            json_object_set_new(json_array_get(json_object_get(c.get(), "choices"), 0), "finish_reason",
+                                json_string(finish));
+            st.finish_sent[index] = true;
+        }
+        out.push_back(std::move(c));
+    }
 }
 
 bool all_finished(const StreamState& st) {
@@ -377,6 +447,7 @@ JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err) {
     JsonPtr out(json_object());
     if (!translate_messages(openai_body, out.get(), err)) return nullptr;
     if (!translate_generation_config(openai_body, out.get(), err)) return nullptr;
+    if (!translate_tools(openai_body, out.get(), err)) return nullptr;
     return out;
 }
 
@@ -389,7 +460,9 @@ std::string strip_models_prefix(const std::string& name) {
 // a reason other than a natural end or the length limit: SAFETY, RECITATION,
 // BLOCKLIST, PROHIBITED_CONTENT, SPII, LANGUAGE, OTHER, IMAGE_* and, as
 // "content_filter" is the only OpenAI value for that, also MALFORMED_FUNCTION_CALL
-// (we never send tools), FINISH_REASON_UNSPECIFIED and reasons added later.
+// (the model's call did not parse: nothing to hand to the client),
+// FINISH_REASON_UNSPECIFIED and reasons added later. An answer that called
+// a tool says "tool_calls" instead (decided where the calls are seen).
 // Never null when present: a stream's choice must end with a finish_reason.
 const char* finish_reason(const char* gemini_reason) {
     if (!gemini_reason) return nullptr;
@@ -423,7 +496,8 @@ JsonPtr to_openai_completion(const json_t* gemini_response, const std::string& m
     size_t i;
     json_t* cand;
     json_array_foreach(candidates, i, cand) {
-        JsonPtr choice = completion_choice(candidate_index(cand, i), candidate_text(cand), candidate_finish(cand));
+        JsonPtr choice = completion_choice(candidate_index(cand, i), candidate_text(cand), candidate_finish(cand),
+                                           candidate_tool_calls(cand));
         json_array_append_new(choices.get(), choice.release());
     }
     // No candidates: OpenAI clients expect one choice. A blocked prompt is a
@@ -443,9 +517,7 @@ std::vector<JsonPtr> to_openai_chunks(const json_t* gemini_frame, StreamState& s
     const json_t* candidates = json_object_get(gemini_frame, "candidates");
     size_t i;
     json_t* cand;
-    json_array_foreach(candidates, i, cand) {
-        if (JsonPtr c = candidate_chunk(cand, i, st)) out.push_back(std::move(c));
-    }
+    json_array_foreach(candidates, i, cand) candidate_chunks(cand, i, st, out);
     if (json_array_size(candidates) == 0 && prompt_blocked(gemini_frame)) {
         track_index(st, 0);
         if (!st.finish_sent[0]) out.push_back(emit(st, 0, "", "content_filter"));

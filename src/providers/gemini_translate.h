@@ -48,6 +48,7 @@ struct StreamState {
     long created = 0;
     std::vector<bool> role_sent;    // per candidate index: first delta carries "role"
     std::vector<bool> finish_sent;  // per candidate index: finish_reason already emitted
+    std::vector<size_t> tool_calls_sent;  // per candidate index: tool calls emitted so far (the next one's index)
     JsonPtr usage;                  // last frame's usageMetadata, translated (running totals)
     bool finished = false;          // every candidate seen has emitted its finish_reason
 };

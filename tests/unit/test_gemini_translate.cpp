@@ -1,11 +1,14 @@
 // OpenAI <-> Gemini translation, on JSON fixtures embedded below. Gemini shapes
 // follow https://ai.google.dev/api/generate-content (request body,
 // GenerateContentResponse, streamGenerateContent?alt=sse frames).
+#include "providers/gemini_tools.h"
 #include "providers/gemini_translate.h"
 #include "upstream/sse.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <regex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -197,11 +200,9 @@ public:
     }
 
     void testNullAndEmptyAssistantSkipped() {
-        // Tool-calling assistant turns have null content; tool_calls has no Gemini form here.
+        // Empty assistant turns say nothing (tool-calling ones are GeminiToolsTest's).
         JsonPtr req = translate(R"({"model":"m","messages":[
             {"role":"user","content":"a"},
-            {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function",
-                "function":{"name":"f","arguments":"{}"}}]},
             {"role":"assistant"},
             {"role":"assistant","content":""},
             {"role":"assistant","content":[]},
@@ -221,7 +222,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("messages[1].role"),
             translate_error(R"({"model":"m","messages":[{"role":"user","content":"a"},
-                                {"role":"tool","content":"42","tool_call_id":"c1"}]})")
+                                {"role":"function","content":"42","name":"f"}]})")
                 .param);
     }
 
@@ -281,8 +282,7 @@ public:
         JsonPtr req = translate(R"({"model":"gemini-2.0-flash","stream":true,"stream_options":{"include_usage":true},
             "user":"u-1","logit_bias":{"50256":-100},"logprobs":true,"top_logprobs":3,"metadata":{"k":"v"},
             "store":true,"parallel_tool_calls":false,"service_tier":"auto","reasoning_effort":"low",
-            "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
-            "tool_choice":"auto","modalities":["text"],"prediction":{"type":"content","content":"x"},
+            "modalities":["text"],"prediction":{"type":"content","content":"x"},
             "messages":[{"role":"user","name":"alice","content":"hi"}]})");
         assert_json(R"({"contents":[{"role":"user","parts":[{"text":"hi"}]}]})", req.get());
     }
@@ -655,6 +655,280 @@ public:
     }
 };
 
+
+// ------------------------------------------------------------ tool calling
+
+namespace {
+
+const char* kWeatherTool = R"({"type":"function","function":{"name":"get_weather","description":"Weather now",
+    "strict":true,"parameters":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
+    "properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}}})";
+
+std::string with_tools(const std::string& fields) {
+    return hi_with(std::string(R"("tools":[)") + kWeatherTool + R"(,{"type":"function","function":{"name":"now"}}])" +
+                   (fields.empty() ? "" : "," + fields));
+}
+
+const json_t* contents(const JsonPtr& req) { return json_object_get(req.get(), "contents"); }
+
+// The call ids in a completion's first choice.
+std::vector<std::string> call_ids(const JsonPtr& c) {
+    std::vector<std::string> ids;
+    size_t i;
+    json_t* call;
+    json_array_foreach(json_object_get(json_object_get(first_choice(c), "message"), "tool_calls"), i, call)
+        ids.emplace_back(json_string_value(json_object_get(call, "id")));
+    return ids;
+}
+
+}  // namespace
+
+class GeminiToolsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(GeminiToolsTest);
+    CPPUNIT_TEST(testToolsBecomeFunctionDeclarations);
+    CPPUNIT_TEST(testToolChoiceModes);
+    CPPUNIT_TEST(testToolChoiceRefusals);
+    CPPUNIT_TEST(testUnsupportedToolsNameTheParam);
+    CPPUNIT_TEST(testHistoryCallsAndResponses);
+    CPPUNIT_TEST(testHistoryRefusals);
+    CPPUNIT_TEST(testSignatureAndIdRoundTrip);
+    CPPUNIT_TEST(testForeignIdsCarryNothing);
+    CPPUNIT_TEST(testCompletionWithParallelCalls);
+    CPPUNIT_TEST(testCompletionWithTextAndCall);
+    CPPUNIT_TEST(testStreamIndexCountsAcrossFrames);
+    CPPUNIT_TEST(testStreamCallsInOneFrameWithFinish);
+    CPPUNIT_TEST(testStreamSignatureSurvives);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testToolsBecomeFunctionDeclarations() {
+        JsonPtr req = translate(with_tools(""));
+        assert_json(R"([{"functionDeclarations":[
+            {"name":"get_weather","description":"Weather now","parametersJsonSchema":{"type":"object",
+             "properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}},
+            {"name":"now"}]}])", json_object_get(req.get(), "tools"));
+        CPPUNIT_ASSERT(json_object_get(req.get(), "toolConfig") == nullptr);  // no tool_choice: Gemini's AUTO
+        // An empty list is no tools at all.
+        CPPUNIT_ASSERT(json_object_get(translate(hi_with(R"("tools":[])")).get(), "tools") == nullptr);
+    }
+
+    void testToolChoiceModes() {
+        const std::pair<const char*, const char*> cases[] = {
+            {R"("none")", R"({"mode":"NONE"})"},
+            {R"("auto")", R"({"mode":"AUTO"})"},
+            {R"("required")", R"({"mode":"ANY"})"},
+            {R"({"type":"function","function":{"name":"now"}})", R"({"mode":"ANY","allowedFunctionNames":["now"]})"},
+        };
+        for (const auto& [choice, config] : cases) {
+            JsonPtr req = translate(with_tools(std::string(R"("tool_choice":)") + choice));
+            assert_json(std::string(R"({"functionCallingConfig":)") + config + "}",
+                        json_object_get(req.get(), "toolConfig"));
+        }
+        // "none" without tools is fine (and sends nothing).
+        JsonPtr none = translate(hi_with(R"("tool_choice":"none")"));
+        CPPUNIT_ASSERT(!json_object_get(none.get(), "toolConfig") && !json_object_get(none.get(), "tools"));
+    }
+
+    void testToolChoiceRefusals() {
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_choice"), translate_error(hi_with(R"("tool_choice":"auto")")).param);
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_choice"), translate_error(with_tools(R"("tool_choice":"always")")).param);
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_choice"),
+                             translate_error(with_tools(R"("tool_choice":{"type":"function","function":{"name":"nope"}})"))
+                                 .param);
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_choice"), translate_error(with_tools(R"("tool_choice":3)")).param);
+    }
+
+    void testUnsupportedToolsNameTheParam() {
+        CPPUNIT_ASSERT_EQUAL(std::string("tools[1].type"),
+                             translate_error(hi_with(std::string(R"("tools":[)") + kWeatherTool +
+                                                     R"(,{"type":"web_search"}])"))
+                                 .param);
+        for (const char* bad : {"1abc", "has space", "", "x23456789012345678901234567890123456789012345678901234567890123456"})
+            CPPUNIT_ASSERT_EQUAL(std::string("tools[0].function.name"),
+                                 translate_error(hi_with(std::string(R"("tools":[{"type":"function","function":{"name":")") +
+                                                         bad + R"("}}])"))
+                                     .param);
+        CPPUNIT_ASSERT_EQUAL(std::string("tools[0].function.parameters"),
+                             translate_error(hi_with(R"("tools":[{"type":"function","function":{"name":"f","parameters":[]}}])"))
+                                 .param);
+        CPPUNIT_ASSERT_EQUAL(std::string("web_search_options"),
+                             translate_error(hi_with(R"("web_search_options":{})")).param);
+        CPPUNIT_ASSERT_EQUAL(std::string("tools"), translate_error(hi_with(R"("tools":{"type":"function"})")).param);
+        // Names Gemini takes: dots and dashes, up to 64.
+        translate(hi_with(R"("tools":[{"type":"function","function":{"name":"ns.get-x_1"}}])"));
+    }
+
+    void testHistoryCallsAndResponses() {
+        JsonPtr req = translate(R"({"model":"m","messages":[
+            {"role":"user","content":"Weather in Paris and Rome?"},
+            {"role":"assistant","content":"Checking.","tool_calls":[
+                {"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},
+                {"id":"call_b","type":"function","function":{"name":"get_weather","arguments":""}}]},
+            {"role":"tool","tool_call_id":"call_a","content":"{\"temp\":21}"},
+            {"role":"tool","tool_call_id":"call_b","content":[{"type":"text","text":"sunny, "},{"type":"text","text":"25"}]},
+            {"role":"assistant","content":"Paris 21, Rome 25."},
+            {"role":"user","content":"thanks"}]})");
+        assert_json(R"([
+            {"role":"user","parts":[{"text":"Weather in Paris and Rome?"}]},
+            {"role":"model","parts":[{"text":"Checking."},
+                {"functionCall":{"name":"get_weather","args":{"city":"Paris"}}},
+                {"functionCall":{"name":"get_weather","args":{}}}]},
+            {"role":"user","parts":[
+                {"functionResponse":{"name":"get_weather","response":{"temp":21}}},
+                {"functionResponse":{"name":"get_weather","response":{"content":"sunny, 25"}}}]},
+            {"role":"model","parts":[{"text":"Paris 21, Rome 25."}]},
+            {"role":"user","parts":[{"text":"thanks"}]}])", contents(req));
+        // A tool answer in plain text.
+        JsonPtr plain = translate(R"({"model":"m","messages":[{"role":"user","content":"t?"},
+            {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"now","arguments":"{}"}}]},
+            {"role":"tool","tool_call_id":"c1","content":"12:00"}]})");
+        assert_json(R"({"functionResponse":{"name":"now","response":{"content":"12:00"}}})",
+                    json_array_get(json_object_get(json_array_get(contents(plain), 2), "parts"), 0));
+    }
+
+    void testHistoryRefusals() {
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[1].tool_call_id"),
+                             translate_error(R"({"model":"m","messages":[{"role":"user","content":"a"},
+                                 {"role":"tool","tool_call_id":"nobody","content":"x"}]})").param);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[1].tool_calls[0].function.arguments"),
+                             translate_error(R"({"model":"m","messages":[{"role":"user","content":"a"},
+                                 {"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"[1]"}}]}]})")
+                                 .param);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[1].tool_calls[0].function.arguments"),
+                             translate_error(R"({"model":"m","messages":[{"role":"user","content":"a"},
+                                 {"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{oops"}}]}]})")
+                                 .param);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].tool_calls"),
+                             translate_error(R"({"model":"m","messages":[{"role":"user","content":"a","tool_calls":[]}]})").param);
+    }
+
+    void testSignatureAndIdRoundTrip() {
+        const std::string id = encode_call_id(0, "gem-id-7", "c2lnbmF0dXJl+/=");
+        CPPUNIT_ASSERT_MESSAGE(id, std::regex_match(id, std::regex("call_[A-Za-z0-9_-]+")));
+        const CallIdExtras x = decode_call_id(id);
+        CPPUNIT_ASSERT(x.ours);
+        CPPUNIT_ASSERT_EQUAL(std::string("gem-id-7"), x.gemini_id);
+        CPPUNIT_ASSERT_EQUAL(std::string("c2lnbmF0dXJl+/="), x.signature);
+        JsonPtr req = translate(std::string(R"({"model":"m","messages":[{"role":"user","content":"a"},
+            {"role":"assistant","tool_calls":[{"id":")") + id + R"(","type":"function","function":{"name":"now","arguments":"{}"}}]},
+            {"role":"tool","tool_call_id":")" + id + R"(","content":"noon"}]})");
+        assert_json(R"({"functionCall":{"name":"now","args":{},"id":"gem-id-7"},"thoughtSignature":"c2lnbmF0dXJl+/="})",
+                    json_array_get(json_object_get(json_array_get(contents(req), 1), "parts"), 0));
+        assert_json(R"({"functionResponse":{"name":"now","response":{"content":"noon"},"id":"gem-id-7"}})",
+                    json_array_get(json_object_get(json_array_get(contents(req), 2), "parts"), 0));
+        // Neither extra: an id that still is ours.
+        const CallIdExtras bare = decode_call_id(encode_call_id(3, "", ""));
+        CPPUNIT_ASSERT(bare.ours && bare.gemini_id.empty() && bare.signature.empty());
+    }
+
+    void testForeignIdsCarryNothing() {
+        for (const std::string& foreign : {std::string("call_abc123"), std::string("toolu_01A09q90qw90lq917835lq9"),
+                                           std::string("call_gx1"), std::string("call_gx1!!!"),
+                                           std::string(kCallIdMark) + "eyJ4IjoxfQ",  // {"x":1}: no "n"
+                                           std::string(kCallIdMark) + "WzFd"}) {       // [1]
+            CPPUNIT_ASSERT_MESSAGE(foreign, !decode_call_id(foreign).ours);
+        }
+        JsonPtr req = translate(R"({"model":"m","messages":[{"role":"user","content":"a"},
+            {"role":"assistant","tool_calls":[{"id":"call_abc123","type":"function","function":{"name":"now","arguments":"{}"}}]},
+            {"role":"tool","tool_call_id":"call_abc123","content":"noon"}]})");
+        assert_json(R"({"functionCall":{"name":"now","args":{}}})",
+                    json_array_get(json_object_get(json_array_get(contents(req), 1), "parts"), 0));
+    }
+
+    void testCompletionWithParallelCalls() {
+        JsonPtr c = completion(R"({"candidates":[{"content":{"role":"model","parts":[
+            {"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"sig1"},
+            {"functionCall":{"name":"get_weather","args":{"city":"Rome"}}}]},"finishReason":"STOP"}]})");
+        const json_t* msg = json_object_get(first_choice(c), "message");
+        CPPUNIT_ASSERT(json_is_null(json_object_get(msg, "content")));
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"),
+                             std::string(json_string_value(json_object_get(first_choice(c), "finish_reason"))));
+        const json_t* calls = json_object_get(msg, "tool_calls");
+        CPPUNIT_ASSERT_EQUAL(size_t{2}, json_array_size(calls));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"city":"Paris"})"),
+                             std::string(json_string_value(json_object_get(json_object_get(json_array_get(calls, 0), "function"), "arguments"))));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"city":"Rome"})"),
+                             std::string(json_string_value(json_object_get(json_object_get(json_array_get(calls, 1), "function"), "arguments"))));
+        const auto ids = call_ids(c);
+        CPPUNIT_ASSERT(ids[0] != ids[1]);
+        CPPUNIT_ASSERT_EQUAL(std::string("sig1"), decode_call_id(ids[0]).signature);
+        CPPUNIT_ASSERT(decode_call_id(ids[1]).signature.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("function"),
+                             std::string(json_string_value(json_object_get(json_array_get(calls, 0), "type"))));
+    }
+
+    void testCompletionWithTextAndCall() {
+        JsonPtr c = completion(R"({"candidates":[{"content":{"parts":[{"text":"Let me check."},
+            {"functionCall":{"name":"now","id":"g-1"}}]},"finishReason":"STOP"}]})");
+        CPPUNIT_ASSERT_EQUAL(std::string("Let me check."), first_content(c));
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"),
+                             std::string(json_string_value(json_object_get(first_choice(c), "finish_reason"))));
+        CPPUNIT_ASSERT_EQUAL(std::string("g-1"), decode_call_id(call_ids(c)[0]).gemini_id);
+        CPPUNIT_ASSERT_EQUAL(std::string("{}"), std::string(json_string_value(
+                                                    jpath_args(json_object_get(first_choice(c), "message")))));
+    }
+
+    // Parallel calls arrive in separate frames, each at part 0: the index
+    // counts calls across the stream.
+    void testStreamIndexCountsAcrossFrames() {
+        StreamState st = new_stream();
+        auto a = frame(R"({"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}]}}]})", st);
+        auto b = frame(R"({"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"city":"Rome"}}}]}}]})", st);
+        auto end = frame(R"({"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP"}],
+                             "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":7}})", st);
+        CPPUNIT_ASSERT_EQUAL(size_t{1}, a.size());
+        CPPUNIT_ASSERT_EQUAL(size_t{1}, b.size());
+        CPPUNIT_ASSERT_EQUAL(size_t{1}, end.size());
+        const json_t* ca = json_array_get(json_object_get(chunk_delta(a[0]), "tool_calls"), 0);
+        const json_t* cb = json_array_get(json_object_get(chunk_delta(b[0]), "tool_calls"), 0);
+        CPPUNIT_ASSERT_EQUAL(json_int_t{0}, json_integer_value(json_object_get(ca, "index")));
+        CPPUNIT_ASSERT_EQUAL(json_int_t{1}, json_integer_value(json_object_get(cb, "index")));
+        CPPUNIT_ASSERT_EQUAL(std::string("assistant"), std::string(json_string_value(json_object_get(chunk_delta(a[0]), "role"))));
+        CPPUNIT_ASSERT(json_object_get(chunk_delta(b[0]), "role") == nullptr);
+        CPPUNIT_ASSERT(std::string(json_string_value(json_object_get(ca, "id"))) !=
+                       json_string_value(json_object_get(cb, "id")));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"city":"Rome"})"),
+                             std::string(json_string_value(json_object_get(json_object_get(cb, "function"), "arguments"))));
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"),
+                             std::string(json_string_value(json_object_get(chunk_choice(end[0]), "finish_reason"))));
+        CPPUNIT_ASSERT(st.finished);
+    }
+
+    void testStreamCallsInOneFrameWithFinish() {
+        StreamState st = new_stream();
+        auto chunks = frame(R"({"candidates":[{"content":{"parts":[{"text":"On it."},
+            {"functionCall":{"name":"a"}},{"functionCall":{"name":"b","args":{"x":1}}}]},"finishReason":"STOP"}]})", st);
+        CPPUNIT_ASSERT_EQUAL(size_t{3}, chunks.size());  // the text, then one chunk per call
+        CPPUNIT_ASSERT_EQUAL(std::string("On it."), std::string(json_string_value(json_object_get(chunk_delta(chunks[0]), "content"))));
+        CPPUNIT_ASSERT(json_is_null(json_object_get(chunk_choice(chunks[0]), "finish_reason")));
+        CPPUNIT_ASSERT(json_is_null(json_object_get(chunk_choice(chunks[1]), "finish_reason")));
+        CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"),
+                             std::string(json_string_value(json_object_get(chunk_choice(chunks[2]), "finish_reason"))));
+        std::set<json_int_t> indexes;
+        for (size_t k = 1; k < 3; ++k)
+            indexes.insert(json_integer_value(json_object_get(
+                json_array_get(json_object_get(chunk_delta(chunks[k]), "tool_calls"), 0), "index")));
+        CPPUNIT_ASSERT(indexes == (std::set<json_int_t>{0, 1}));
+        CPPUNIT_ASSERT(frame(R"({"candidates":[{"content":{"parts":[{"text":"late"}]}}]})", st).empty());  // nothing after the finish
+    }
+
+    void testStreamSignatureSurvives() {
+        StreamState st = new_stream();
+        auto chunks = frame(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"now","id":"g9"},"thoughtSignature":"SiG=="}]}}]})", st);
+        const std::string id = json_string_value(
+            json_object_get(json_array_get(json_object_get(chunk_delta(chunks[0]), "tool_calls"), 0), "id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("SiG=="), decode_call_id(id).signature);
+        CPPUNIT_ASSERT_EQUAL(std::string("g9"), decode_call_id(id).gemini_id);
+    }
+
+private:
+    static const json_t* jpath_args(const json_t* message) {
+        return json_object_get(json_object_get(json_array_get(json_object_get(message, "tool_calls"), 0), "function"),
+                               "arguments");
+    }
+};
+
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiRequestTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiResponseTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiStreamTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(GeminiToolsTest);
