@@ -84,6 +84,8 @@ std::string cross_check(const Config& c, bool require_secret) {
         if (p.kind.empty()) return bad_value(section, "kind", "is required");
         if (!p.auth.empty() && p.auth != "none")
             return bad_value(section, "auth", "must be empty or none, got '" + p.auth + "'");
+        if (p.tool_schema != "jsonschema" && p.tool_schema != "openapi")
+            return bad_value(section, "tool_schema", "must be jsonschema or openapi, got '" + p.tool_schema + "'");
     }
     if (require_secret && c.jwt.secret.size() < 32)
         return bad_value("jwt", "secret",

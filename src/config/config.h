@@ -74,6 +74,7 @@ struct ProviderConfig {
     std::string fallback;  // "provider/model, provider/model"
     std::string headers;   // extra headers: "Name: value | Name: value"
     long max_response_bytes{};
+    std::string tool_schema;  // gemini: "jsonschema" (parametersJsonSchema) | "openapi" (Gemini's OpenAPI subset)
 };
 
 struct ProvidersConfig {

@@ -144,6 +144,8 @@ const std::vector<Setting>& table() {
         text(kP, "headers", "", in_provider<&One::headers>, "extra request headers: Name: value | Name: value"),
         integer(kP, "max_response_bytes", 1024, 1L << 34, "67108864", in_provider<&One::max_response_bytes>,
                 "a larger upstream response fails the attempt"),
+        text(kP, "tool_schema", "jsonschema", in_provider<&One::tool_schema>,
+             "gemini: jsonschema | openapi (schemas converted to Gemini's OpenAPI subset)"),
     };
     return kSettings;
 }

@@ -66,7 +66,7 @@ public:
         const std::string model = gemini::strip_models_prefix(call.model);
         if (!safe_model_id(model)) return client_error("Invalid model id '" + call.model + "' for Gemini.", "model");
         gemini::TranslateError terr;
-        JsonPtr body = gemini::to_gemini_request(call.body, terr);
+        JsonPtr body = gemini::to_gemini_request(call.body, terr, {config().tool_schema == "openapi"});
         if (!body) return client_error(terr.message, terr.param);
 
         const upstream::HttpRequest req =

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <regex>
 
+#include "providers/gemini_schema.h"
 #include "providers/gemini_translate.h"
 
 namespace llmapi::providers::gemini {
@@ -72,7 +73,7 @@ JsonPtr json_schema_parameters(const json_t* parameters) {
     return copy;
 }
 
-bool declare(const json_t* tool, size_t i, json_t* declarations, TranslateError& err) {
+bool declare(const json_t* tool, size_t i, bool openapi, json_t* declarations, TranslateError& err) {
     const char* type = str(tool, "type");
     if (!json_is_object(tool) || !type)
         return fail(err, at("tools", i), at("tools", i) + " must be an object with a string 'type'.");
@@ -99,7 +100,16 @@ bool declare(const json_t* tool, size_t i, json_t* declarations, TranslateError&
     if (!is_absent(parameters)) {  // no parameters: neither field is sent
         if (!json_is_object(parameters))
             return fail(err, at("tools", i) + ".function.parameters", "'parameters' must be a JSON Schema object.");
-        json_object_set_new(decl.get(), "parametersJsonSchema", json_schema_parameters(parameters).release());
+        if (openapi) {
+            std::string why;
+            JsonPtr converted = to_openapi_schema(parameters, false, why);
+            if (!converted)
+                return fail(err, at("tools", i) + ".function.parameters",
+                            "These parameters have no form in Gemini's schema subset: " + why + ".");
+            json_object_set_new(decl.get(), "parameters", converted.release());
+        } else {
+            json_object_set_new(decl.get(), "parametersJsonSchema", json_schema_parameters(parameters).release());
+        }
     }
     // "strict" has no Gemini equivalent: dropped (the schema itself is sent).
     json_array_append_new(declarations, decl.release());
@@ -191,7 +201,7 @@ CallIdExtras decode_call_id(const std::string& id) {
     return x;
 }
 
-bool translate_tools(const json_t* body, json_t* out, TranslateError& err) {
+bool translate_tools(const json_t* body, json_t* out, bool openapi, TranslateError& err) {
     if (!is_absent(json_object_get(body, "web_search_options")))
         return fail(err, "web_search_options", "'web_search_options' is not supported by the Gemini provider.");
     const json_t* tools = json_object_get(body, "tools");
@@ -207,7 +217,7 @@ bool translate_tools(const json_t* body, json_t* out, TranslateError& err) {
     size_t i;
     json_t* tool;
     json_array_foreach(tools, i, tool) {
-        if (!declare(tool, i, declarations.get(), err)) return false;
+        if (!declare(tool, i, openapi, declarations.get(), err)) return false;
     }
     if (!is_absent(choice) && !calling_config(choice, declarations.get(), out, err)) return false;
     JsonPtr entry(json_object());

@@ -40,8 +40,10 @@ CallIdExtras decode_call_id(const std::string& id);
 
 // ---- request --------------------------------------------------------------------
 
-// tools, tool_choice, web_search_options -> out's "tools" and "toolConfig".
-bool translate_tools(const json_t* body, json_t* out, TranslateError& err);
+// tools, tool_choice, web_search_options -> out's "tools" and "toolConfig";
+// parameters as parametersJsonSchema, or as `parameters` in Gemini's
+// OpenAPI subset with `openapi`.
+bool translate_tools(const json_t* body, json_t* out, bool openapi, TranslateError& err);
 
 // A function the history called: its name and Gemini's own id, by the
 // OpenAI tool call id, for the tool messages that answer it.

@@ -1,6 +1,7 @@
 // OpenAI chat format <-> Gemini generateContent: see gemini_translate.h for the doc pages.
 #include "providers/gemini_translate.h"
 
+#include "providers/gemini_schema.h"
 #include "providers/gemini_tools.h"
 
 #include <cstring>
@@ -226,7 +227,7 @@ bool translate_stop(const json_t* body, json_t* cfg, TranslateError& err) {
     return true;
 }
 
-bool translate_json_schema(const json_t* rf, json_t* cfg, TranslateError& err) {
+bool translate_json_schema(const json_t* rf, json_t* cfg, const RequestOptions& opt, TranslateError& err) {
     const json_t* js = json_object_get(rf, "json_schema");
     if (!json_is_object(js))
         return fail(err, "response_format.json_schema", "'response_format.json_schema' must be an object.");
@@ -237,11 +238,20 @@ bool translate_json_schema(const json_t* rf, json_t* cfg, TranslateError& err) {
         return fail(err, "response_format.json_schema.schema",
                     "'response_format.json_schema.schema' must be an object.");
     // name, description and strict have no Gemini equivalent: dropped.
-    json_object_set_new(cfg, kSchemaField, json_deep_copy(schema));
+    if (!opt.openapi_schemas) {
+        json_object_set_new(cfg, kSchemaField, json_deep_copy(schema));
+        return true;
+    }
+    std::string why;
+    JsonPtr converted = to_openapi_schema(schema, true, why);
+    if (!converted)
+        return fail(err, "response_format.json_schema.schema",
+                    "'response_format.json_schema.schema' has no form in Gemini's schema subset: " + why + ".");
+    json_object_set_new(cfg, "responseSchema", converted.release());
     return true;
 }
 
-bool translate_response_format(const json_t* body, json_t* cfg, TranslateError& err) {
+bool translate_response_format(const json_t* body, json_t* cfg, const RequestOptions& opt, TranslateError& err) {
     const json_t* rf = json_object_get(body, "response_format");
     if (is_absent(rf)) return true;
     const char* type = string_member(rf, "type");
@@ -251,7 +261,7 @@ bool translate_response_format(const json_t* body, json_t* cfg, TranslateError& 
         json_object_set_new(cfg, "responseMimeType", json_string("application/json"));
         return true;
     }
-    if (!std::strcmp(type, "json_schema")) return translate_json_schema(rf, cfg, err);
+    if (!std::strcmp(type, "json_schema")) return translate_json_schema(rf, cfg, opt, err);
     return fail(
         err, "response_format.type",
         std::string("Invalid value: '") + type + "'. Supported values are: 'text', 'json_object' and 'json_schema'.");
@@ -260,12 +270,12 @@ bool translate_response_format(const json_t* body, json_t* cfg, TranslateError& 
 // Everything not named here (user, logit_bias, parallel_tool_calls,
 // stream_options, logprobs...) has no Gemini equivalent and is dropped, not
 // guessed; tools are translated apart (gemini_tools.h).
-bool translate_generation_config(const json_t* body, json_t* out, TranslateError& err) {
+bool translate_generation_config(const json_t* body, json_t* out, const RequestOptions& opt, TranslateError& err) {
     JsonPtr cfg(json_object());
     for (const ScalarField& f : kScalarFields)
         if (!copy_scalar(body, f, cfg.get(), err)) return false;
     if (!translate_stop(body, cfg.get(), err)) return false;
-    if (!translate_response_format(body, cfg.get(), err)) return false;
+    if (!translate_response_format(body, cfg.get(), opt, err)) return false;
     if (json_object_size(cfg.get()) > 0) json_object_set_new(out, "generationConfig", cfg.release());
     return true;
 }
@@ -439,15 +449,15 @@ bool all_finished(const StreamState& st) {
 
 }  // namespace
 
-JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err) {
+JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err, const RequestOptions& options) {
     if (!json_is_object(openai_body)) {
         fail(err, "", "The request body must be a JSON object.");
         return nullptr;
     }
     JsonPtr out(json_object());
     if (!translate_messages(openai_body, out.get(), err)) return nullptr;
-    if (!translate_generation_config(openai_body, out.get(), err)) return nullptr;
-    if (!translate_tools(openai_body, out.get(), err)) return nullptr;
+    if (!translate_generation_config(openai_body, out.get(), options, err)) return nullptr;
+    if (!translate_tools(openai_body, out.get(), options.openapi_schemas, err)) return nullptr;
     return out;
 }
 

@@ -24,9 +24,16 @@ struct TranslateError {
     std::string param;
 };
 
+struct RequestOptions {
+    // Schemas (tool parameters, json_schema) in Gemini's OpenAPI subset
+    // (parameters, responseSchema) instead of JSON Schema
+    // (parametersJsonSchema, responseJsonSchema): [provider.X] tool_schema = openapi.
+    bool openapi_schemas = false;
+};
+
 // OpenAI chat request body (already checked: "model" string, "messages" a
 // non-empty array) -> generateContent body. nullptr with `err` set on failure.
-JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err);
+JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err, const RequestOptions& options = {});
 
 // "models/gemini-2.0-flash" -> "gemini-2.0-flash"; other ids unchanged.
 std::string strip_models_prefix(const std::string& name);

@@ -300,6 +300,10 @@ public:
                              load_error("[provider.x]\nkind =\n", "kind"));
         load_error("[provider.x]\nretries = 11\n", "[provider.x] retries");
         load_error("[provider.x]\nauth = basic\n", "[provider.x] auth");
+        load_error("[provider.x]\nkind = gemini\ntool_schema = xml\n", "[provider.x] tool_schema must be jsonschema or openapi");
+        CPPUNIT_ASSERT_EQUAL(std::string("jsonschema"), load_ok("[provider.g]\nkind = gemini\n").providers.providers[0].tool_schema);
+        CPPUNIT_ASSERT_EQUAL(std::string("openapi"),
+                             load_ok("[provider.g]\nkind = gemini\ntool_schema = openapi\n").providers.providers[0].tool_schema);
         CPPUNIT_ASSERT_EQUAL(std::string("none"), load_ok("[provider.local]\nauth = none\n").providers.providers[0].auth);
     }
 
