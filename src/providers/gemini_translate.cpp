@@ -51,26 +51,26 @@ void append_text_part(json_t* parts, const json_t* text) {
     json_array_append_new(parts, part.release());
 }
 
-// Only text parts have a meaning we can keep. An image, audio or file part is
-// refused rather than dropped: without it the model would answer a different
-// question ("what is in this picture?") and the client would never know.
-// (Gemini could take data: URLs as inlineData, but remote URLs would need fetching:
-// not this layer's job, and API.md promises text parts only.)
-bool append_array_part(const json_t* part, size_t i, size_t k, json_t* parts, TranslateError& err) {
+// Text parts, and images, audio and files as inlineData (gemini_media.h);
+// anything else is refused rather than dropped: without it the model would
+// answer a different question and the client would never know.
+struct PartContext {
+    const FetchedMedia* fetched;
+    size_t inline_bytes = 0;  // decoded bytes of inline data so far (Gemini caps the request)
+};
+
+bool append_array_part(const json_t* part, size_t i, size_t k, json_t* parts, PartContext& pc, TranslateError& err) {
     const std::string where = message_param(i, "content") + "[" + std::to_string(k) + "]";
     const char* type = string_member(part, "type");
     if (!type) return fail(err, message_param(i, "content"), where + " must be an object with a string 'type'.");
-    if (std::strcmp(type, "text") != 0)
-        return fail(err, message_param(i, "content"),
-                    where + ": content parts of type '" + type +
-                        "' are not supported by the Gemini provider; only 'text' parts are.");
+    if (std::strcmp(type, "text") != 0) return append_media_part(part, where, pc.fetched, pc.inline_bytes, parts, err);
     const json_t* text = json_object_get(part, "text");
     if (!json_is_string(text)) return fail(err, message_param(i, "content"), where + ".text must be a string.");
     append_text_part(parts, text);
     return true;
 }
 
-bool append_content_parts(const json_t* content, size_t i, json_t* parts, TranslateError& err) {
+bool append_content_parts(const json_t* content, size_t i, json_t* parts, PartContext& pc, TranslateError& err) {
     if (is_absent(content)) return true;  // an assistant turn that only called tools
     if (json_is_string(content)) {
         append_text_part(parts, content);
@@ -82,7 +82,7 @@ bool append_content_parts(const json_t* content, size_t i, json_t* parts, Transl
     size_t k;
     json_t* part;
     json_array_foreach(content, k, part) {
-        if (!append_array_part(part, i, k, parts, err)) return false;
+        if (!append_array_part(part, i, k, parts, pc, err)) return false;
     }
     return true;
 }
@@ -116,6 +116,7 @@ struct Conversation {
     JsonPtr system_parts{json_array()};
     JsonPtr contents{json_array()};
     CallsById calls;  // the tool calls so far, for the tool messages that answer them
+    PartContext media;
 };
 
 bool add_message(const json_t* msg, size_t i, Conversation& conv, TranslateError& err) {
@@ -132,7 +133,7 @@ bool add_message(const json_t* msg, size_t i, Conversation& conv, TranslateError
         append_turn(conv.contents.get(), role, std::move(parts));
         return true;
     }
-    if (!append_content_parts(json_object_get(msg, "content"), i, parts.get(), err)) return false;
+    if (!append_content_parts(json_object_get(msg, "content"), i, parts.get(), conv.media, err)) return false;
     const json_t* tool_calls = json_object_get(msg, "tool_calls");
     if (!is_absent(tool_calls)) {
         if (!role || std::strcmp(role, "model") != 0)
@@ -148,15 +149,20 @@ bool add_message(const json_t* msg, size_t i, Conversation& conv, TranslateError
     return true;
 }
 
-bool translate_messages(const json_t* body, json_t* out, TranslateError& err) {
+bool translate_messages(const json_t* body, json_t* out, const RequestOptions& opt, TranslateError& err) {
     const json_t* messages = json_object_get(body, "messages");
     if (!json_is_array(messages)) return fail(err, "messages", "'messages' must be an array.");
     Conversation conv;
+    conv.media.fetched = opt.fetched;
     size_t i;
     json_t* msg;
     json_array_foreach(messages, i, msg) {
         if (!add_message(msg, i, conv, err)) return false;
     }
+    if (conv.media.inline_bytes > kMaxInlineBytes)
+        return fail(err, "messages",
+                    "The request's images, audio and files come to " + std::to_string(conv.media.inline_bytes >> 20) +
+                        " MiB; Gemini takes at most 20 MiB inline.");
     // Gemini requires contents; a system prompt alone has no Gemini form.
     if (json_array_size(conv.contents.get()) == 0)
         return fail(err, "messages", "'messages' must include a user or assistant message with non-empty content.");
@@ -455,7 +461,7 @@ JsonPtr to_gemini_request(const json_t* openai_body, TranslateError& err, const 
         return nullptr;
     }
     JsonPtr out(json_object());
-    if (!translate_messages(openai_body, out.get(), err)) return nullptr;
+    if (!translate_messages(openai_body, out.get(), options, err)) return nullptr;
     if (!translate_generation_config(openai_body, out.get(), options, err)) return nullptr;
     if (!translate_tools(openai_body, out.get(), options.openapi_schemas, err)) return nullptr;
     return out;

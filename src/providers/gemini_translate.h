@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "providers/gemini_media.h"
 
 namespace llmapi::providers::gemini {
 
@@ -29,6 +30,8 @@ struct RequestOptions {
     // (parameters, responseSchema) instead of JSON Schema
     // (parametersJsonSchema, responseJsonSchema): [provider.X] tool_schema = openapi.
     bool openapi_schemas = false;
+    // Remote images the provider fetched, by URL; null: remote images are refused.
+    const FetchedMedia* fetched = nullptr;
 };
 
 // OpenAI chat request body (already checked: "model" string, "messages" a

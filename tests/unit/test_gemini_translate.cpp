@@ -166,22 +166,11 @@ public:
     }
 
     void testNonTextPartsRejectedWithParam() {
-        const char* parts[] = {
-            R"({"type":"image_url","image_url":{"url":"https://example.com/cat.png"}})",
-            R"({"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}})",
-            R"({"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}})",
-            R"({"type":"file","file":{"file_id":"file-1"}})",
-            R"({"type":"refusal","refusal":"no"})",
-        };
-        for (const char* part : parts) {
-            TranslateError err = translate_error(
-                std::string(R"({"model":"m","messages":[{"role":"system","content":"s"},
-                    {"role":"user","content":[{"type":"text","text":"what is this?"},)") + part + "]}]}");
-            CPPUNIT_ASSERT_EQUAL(std::string("messages[1].content"), err.param);
-            const std::string type = json_string_value(json_object_get(parse(part).get(), "type"));
-            CPPUNIT_ASSERT_MESSAGE(err.message, err.message.find("'" + type + "'") != std::string::npos);
-            CPPUNIT_ASSERT_MESSAGE(err.message, err.message.find("messages[1].content[1]") != std::string::npos);
-        }
+        // Images, audio and files are GeminiMediaTest's; other part types are refused, naming the part.
+        TranslateError err = translate_error(R"({"model":"m","messages":[{"role":"system","content":"s"},
+            {"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"refusal","refusal":"no"}]}]})");
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[1].content[1].type"), err.param);
+        CPPUNIT_ASSERT_MESSAGE(err.message, err.message.find("'refusal'") != std::string::npos);
     }
 
     void testMalformedContentRejected() {
@@ -928,7 +917,132 @@ private:
     }
 };
 
+// ------------------------------------------------------------ media
+
+namespace {
+
+std::string user_parts(const std::string& part) {
+    return std::string(R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},)") +
+           part + "]}]}";
+}
+
+const json_t* second_part(const JsonPtr& req) {
+    return json_array_get(json_object_get(json_array_get(json_object_get(req.get(), "contents"), 0), "parts"), 1);
+}
+
+TranslateError media_error(const std::string& part, const FetchedMedia* fetched = nullptr) {
+    TranslateError err;
+    RequestOptions opt;
+    opt.fetched = fetched;
+    JsonPtr out = to_gemini_request(parse(user_parts(part)).get(), err, opt);
+    CPPUNIT_ASSERT_MESSAGE("expected an error, got " + json_to_string(out.get()), out == nullptr);
+    return err;
+}
+
+}  // namespace
+
+class GeminiMediaTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(GeminiMediaTest);
+    CPPUNIT_TEST(testDataUrlImage);
+    CPPUNIT_TEST(testBadDataUrls);
+    CPPUNIT_TEST(testRemoteImages);
+    CPPUNIT_TEST(testAudio);
+    CPPUNIT_TEST(testFiles);
+    CPPUNIT_TEST(testInlineCap);
+    CPPUNIT_TEST(testBase64);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testDataUrlImage() {
+        JsonPtr req = translate(user_parts(R"({"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"high"}})"));
+        assert_json(R"({"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}})", second_part(req));
+    }
+
+    void testBadDataUrls() {
+        const std::string p = "messages[0].content[1].image_url.url";
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{"url":"data:text/html;base64,PGI+"}})").param);
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{"url":"data:image/png;base64,@@@"}})").param);
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{"url":"data:image/png,rawbytes"}})").param);
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{"url":"ftp://example.com/a.png"}})").param);
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{"url":"file:///etc/passwd"}})").param);
+        CPPUNIT_ASSERT_EQUAL(p, media_error(R"({"type":"image_url","image_url":{}})").param);
+    }
+
+    void testRemoteImages() {
+        const std::string part = R"({"type":"image_url","image_url":{"url":"https://example.com/cat.png"}})";
+        // Not fetched (fetch_remote_media = false, or not handed in): refused.
+        TranslateError err = media_error(part);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[1].image_url.url"), err.param);
+        FetchedMedia fetched{{"https://example.com/cat.png", InlineData{"image/jpeg", "/9j/4AAQ"}}};
+        TranslateError none;
+        RequestOptions opt;
+        opt.fetched = &fetched;
+        JsonPtr req = to_gemini_request(parse(user_parts(part)).get(), none, opt);
+        CPPUNIT_ASSERT_MESSAGE(none.message, req != nullptr);
+        assert_json(R"({"inlineData":{"mimeType":"image/jpeg","data":"/9j/4AAQ"}})", second_part(req));
+        // The URLs a provider must fetch: http(s) images only, each once, in order.
+        JsonPtr body = parse(R"({"messages":[{"role":"user","content":[
+            {"type":"image_url","image_url":{"url":"https://a.example/1.png"}},
+            {"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},
+            {"type":"image_url","image_url":{"url":"http://b.example/2.png"}},
+            {"type":"image_url","image_url":{"url":"https://a.example/1.png"}}]},{"role":"user","content":"x"}]})");
+        const auto urls = remote_image_urls(body.get());
+        CPPUNIT_ASSERT_EQUAL(size_t{2}, urls.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("https://a.example/1.png"), urls[0]);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://b.example/2.png"), urls[1]);
+    }
+
+    void testAudio() {
+        JsonPtr wav = translate(user_parts(R"({"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}})"));
+        assert_json(R"({"inlineData":{"mimeType":"audio/wav","data":"UklGRg=="}})", second_part(wav));
+        JsonPtr mp3 = translate(user_parts(R"({"type":"input_audio","input_audio":{"data":"SUQz","format":"mp3"}})"));
+        assert_json(R"({"inlineData":{"mimeType":"audio/mpeg","data":"SUQz"}})", second_part(mp3));
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[1].input_audio.format"),
+                             media_error(R"({"type":"input_audio","input_audio":{"data":"SUQz","format":"flac"}})").param);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[1].input_audio.data"),
+                             media_error(R"({"type":"input_audio","input_audio":{"data":"not base64!","format":"wav"}})").param);
+    }
+
+    void testFiles() {
+        JsonPtr pdf = translate(user_parts(R"({"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0x"}})"));
+        assert_json(R"({"inlineData":{"mimeType":"application/pdf","data":"JVBERi0x"}})", second_part(pdf));
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[1].file.file_id"),
+                             media_error(R"({"type":"file","file":{"file_id":"file-abc"}})").param);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[1].file.file_data"),
+                             media_error(R"({"type":"file","file":{"file_data":"JVBERi0x"}})").param);
+    }
+
+    void testInlineCap() {
+        // 21 MiB of base64 ("AAAA" = 3 bytes) in two parts of one request.
+        const std::string half(14u << 20, 'A');
+        const std::string part = R"({"type":"image_url","image_url":{"url":"data:image/png;base64,)" + half + R"("}})";
+        TranslateError err;
+        JsonPtr out = to_gemini_request(
+            parse(std::string(R"({"model":"m","messages":[{"role":"user","content":[)") + part + "," + part + "]}]}").get(),
+            err);
+        CPPUNIT_ASSERT(out == nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages"), err.param);
+        translate(user_parts(part));  // one alone (10.5 MiB) passes
+    }
+
+    void testBase64() {
+        CPPUNIT_ASSERT(valid_base64("AAAA") && valid_base64("AAA=") && valid_base64("AA==") && valid_base64("AAA"));
+        CPPUNIT_ASSERT(valid_base64("+/+/"));
+        CPPUNIT_ASSERT(!valid_base64("") && !valid_base64("A") && !valid_base64("AA=A") && !valid_base64("-_-_") &&
+                       !valid_base64("AAA==") && !valid_base64("AA AA"));
+        CPPUNIT_ASSERT_EQUAL(size_t{3}, base64_decoded_size("AAAA"));
+        CPPUNIT_ASSERT_EQUAL(size_t{1}, base64_decoded_size("AA=="));
+        std::string mime, b64;
+        CPPUNIT_ASSERT(parse_data_url("data:image/webp;base64,UklG", mime, b64));
+        CPPUNIT_ASSERT_EQUAL(std::string("image/webp"), mime);
+        CPPUNIT_ASSERT_EQUAL(std::string("UklG"), b64);
+        CPPUNIT_ASSERT(!parse_data_url("data:;base64,UklG", mime, b64));
+        CPPUNIT_ASSERT(!parse_data_url("data:image/png;charset=x;base64,UklG", mime, b64));
+    }
+};
+
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiRequestTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiResponseTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiStreamTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(GeminiToolsTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(GeminiMediaTest);
