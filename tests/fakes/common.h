@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fake {
@@ -115,12 +116,23 @@ struct Record {
 // Its JSON for /_control/requests; the caller holds the state's lock.
 json_t* record_to_json(const Record& r);
 
+// A Gemini functionCall the fake answered with, remembered under its thoughtSignature
+// so later requests that send it back can be checked (gemini.cpp).
+struct IssuedCall {
+    std::string name;
+    std::string id;  // "" unless the model gives its calls ids (gemini-3)
+};
+
 // Everything the handlers share.
 struct State {
     std::deque<Behaviour> script;
     std::vector<std::shared_ptr<Record>> records;
     long next_seq = 1;
     long in_flight = 0, max_in_flight = 0, key_in_url_count = 0;
+    // Thought signatures issued by the Gemini side, oldest first in signature_order
+    // (bounded; not cleared by DELETE /_control/requests: a conversation may go on).
+    std::unordered_map<std::string, IssuedCall> signatures;
+    std::deque<std::string> signature_order;
 };
 using Shared = LockGuarded<State>;
 
