@@ -20,11 +20,12 @@ const char* kGeminiModel = "fake-gemini-2.0-flash";
 std::string openAiReply(const std::string& question) { return "This is a fake reply from fake-openai to: " + question; }
 std::string geminiReply(const std::string& question) { return "This is a fake reply from fake-gemini to: " + question; }
 
-// The fake's models: two on the OpenAI side; five on the Gemini side, one of
+// The fake's models: two on the OpenAI side; six on the Gemini side, one of
 // which (fake-embedding-001) cannot generate content.
 const std::vector<std::string> kOpenAiModels{"fake-gpt-4o", "fake-gpt-4o-mini"};
 const std::vector<std::string> kGeminiModels{"fake-gemini-2.0-flash", "fake-gemini-2.5-pro",
-                                             "fake-gemini-2.5-flash-thinking", "fake-gemini-1.5-flash-8b"};
+                                             "fake-gemini-2.5-flash-thinking", "fake-gemini-1.5-flash-8b",
+                                             "fake-gemini-3-pro-preview"};
 
 std::string jsonList(const std::vector<std::string>& items) {
     JsonPtr list(json_array());

@@ -162,5 +162,67 @@ await test('a revoked key is an AuthenticationError with the message', async () 
   }
 });
 
+// ---- agent loops: tools through every provider --------------------------------
+const tools = [
+  { type: 'function', function: { name: 'get_weather', description: 'The weather in a city',
+    parameters: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'], additionalProperties: false } } },
+  { type: 'function', function: { name: 'get_time', description: 'The time now' } },
+];
+
+// Runs the loop an agent runs: ask, execute every tool call, send the results
+// back (echoing the assistant message and its call ids), until an answer
+// without calls. Returns [the final text, the calls made].
+async function agentLoop(c, model, stream) {
+  const messages = [{ role: 'user', content: 'please call get_weather and get_time' }];
+  const made = [];
+  for (let step = 0; step < 4; step++) {
+    let message, finish;
+    if (!stream) {
+      const r = await c.chat.completions.create({ model, messages, tools });
+      message = r.choices[0].message;
+      finish = r.choices[0].finish_reason;
+    } else {
+      const s = await c.chat.completions.create({ model, messages, tools, stream: true });
+      let content = '';
+      const calls = [];
+      for await (const chunk of s) {
+        const ch = chunk.choices[0];
+        if (!ch) continue;
+        content += ch.delta.content ?? '';
+        for (const tc of ch.delta.tool_calls ?? []) {
+          calls[tc.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } };
+          const t = calls[tc.index];
+          if (tc.id) t.id = tc.id;
+          if (tc.function?.name) t.function.name += tc.function.name;
+          if (tc.function?.arguments) t.function.arguments += tc.function.arguments;
+        }
+        finish = ch.finish_reason ?? finish;
+      }
+      check(calls.every((x) => x), `tool call indexes without gaps: ${JSON.stringify(calls)}`);
+      message = { role: 'assistant', content: content || null, ...(calls.length ? { tool_calls: calls } : {}) };
+    }
+    messages.push(message);
+    if (finish !== 'tool_calls') return [message.content, made];
+    check(message.tool_calls?.length > 0, 'finish_reason tool_calls comes with tool_calls');
+    for (const call of message.tool_calls) {
+      check(/^call_[A-Za-z0-9_-]+$/.test(call.id), `tool call id ${call.id}`);
+      JSON.parse(call.function.arguments);  // arguments are a JSON string
+      made.push(call.function.name);
+      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ result: `${call.function.name} ok` }) });
+    }
+  }
+  throw new Error('no final answer after 4 steps');
+}
+
+for (const model of ['gemini/fake-gemini-2.0-flash', 'gemini/fake-gemini-2.5-pro', 'gemini/fake-gemini-3-pro-preview']) {
+  for (const stream of [false, true]) {
+    await test(`agent loop with tools, ${model}${stream ? ', streamed' : ''}`, async () => {
+      const [text, made] = await agentLoop(keyClient, model, stream);
+      check(made.join(',') === 'get_weather,get_time', `calls made: ${made}`);
+      check(/tool results/.test(text) && /get_weather ok/.test(text) && /get_time ok/.test(text), `final text: ${text}`);
+    });
+  }
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
