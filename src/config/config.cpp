@@ -128,6 +128,7 @@ bool load(const std::string& text, const std::string& path, const char* const* e
     }
     error = cross_check(c, require_secret);
     if (!error.empty()) return false;
+    for (ProviderConfig& p : c.providers.providers) p.media = c.providers.media;
     out = std::move(c);
     return true;
 }

@@ -61,6 +61,15 @@ struct LimitsConfig {
     long max_concurrent_requests{};
 };
 
+// Remote images the gateway downloads for providers that take media inline
+// only (Gemini), from [providers].
+struct MediaFetchConfig {
+    bool enabled{};         // fetch_remote_media
+    long max_bytes{};       // media_max_bytes
+    int timeout_s{};        // media_timeout_s: the whole fetch, redirects included
+    bool allow_private{};   // media_allow_private: loopback, private, link-local... allowed too
+};
+
 struct ProviderConfig {
     std::string name;  // NAME of [provider.NAME]
     std::string kind;
@@ -75,11 +84,13 @@ struct ProviderConfig {
     std::string headers;   // extra headers: "Name: value | Name: value"
     long max_response_bytes{};
     std::string tool_schema;  // gemini: "jsonschema" (parametersJsonSchema) | "openapi" (Gemini's OpenAPI subset)
+    MediaFetchConfig media;   // [providers]' media settings, copied into each provider at load
 };
 
 struct ProvidersConfig {
     std::string default_provider;
     int models_cache_s{};
+    MediaFetchConfig media;
     std::vector<ProviderConfig> providers;
 };
 

@@ -13,6 +13,11 @@ Field at(Config& c) {
     return &(c.*Section.*Member);
 }
 
+template <auto Section, auto Group, auto Member>
+Field at(Config& c) {
+    return &(c.*Section.*Group.*Member);
+}
+
 template <auto Member>
 Field in_provider(Config& c) {
     return &(c.providers.providers.back().*Member);
@@ -129,6 +134,15 @@ const std::vector<Setting>& table() {
              "used when a request names no provider"),
         integer("providers", "models_cache_s", 0, 86400 * 30, "300", at<kProviders, &P::models_cache_s>,
                 "how long each provider's model list is cached"),
+        boolean("providers", "fetch_remote_media", "true", at<kProviders, &P::media, &config::MediaFetchConfig::enabled>,
+                "download http(s) image URLs for providers that take images inline only (Gemini)"),
+        integer("providers", "media_max_bytes", 1, 1L << 30, "20971520",
+                at<kProviders, &P::media, &config::MediaFetchConfig::max_bytes>, "a larger remote image is refused"),
+        integer("providers", "media_timeout_s", 1, 600, "10", at<kProviders, &P::media, &config::MediaFetchConfig::timeout_s>,
+                "for the whole download, redirects included"),
+        boolean("providers", "media_allow_private", "false",
+                at<kProviders, &P::media, &config::MediaFetchConfig::allow_private>,
+                "true: also fetch from loopback, private, link-local and metadata addresses"),
 
         text(kP, "kind", "openai", in_provider<&One::kind>, "the wire protocol: openai | gemini"),
         text(kP, "base_url", "", in_provider<&One::base_url>, "e.g. https://api.openai.com/v1"),

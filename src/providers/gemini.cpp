@@ -4,11 +4,14 @@
 // streamGenerateContent with alt=sse), https://ai.google.dev/api/models#method:-models.list
 // (pageSize/pageToken/nextPageToken), key in the x-goog-api-key header —
 // never in the URL, where it would end up in logs.
+#include <openssl/evp.h>
+
 #include <cctype>
 #include <ctime>
 
 #include "common/random.h"
 #include "providers/gemini_translate.h"
+#include "upstream/media_fetch.h"
 #include "providers/provider.h"
 
 namespace llmapi::providers {
@@ -65,8 +68,15 @@ public:
     UpstreamError chat(upstream::HttpClient& http, const ChatCall& call, ChatSink& sink) override {
         const std::string model = gemini::strip_models_prefix(call.model);
         if (!safe_model_id(model)) return client_error("Invalid model id '" + call.model + "' for Gemini.", "model");
+        gemini::FetchedMedia fetched;
+        gemini::RequestOptions options;
+        options.openapi_schemas = config().tool_schema == "openapi";
+        if (config().media.enabled) {
+            if (UpstreamError e = fetch_remote_images(call.body, fetched)) return e;
+            options.fetched = &fetched;
+        }
         gemini::TranslateError terr;
-        JsonPtr body = gemini::to_gemini_request(call.body, terr, {config().tool_schema == "openapi"});
+        JsonPtr body = gemini::to_gemini_request(call.body, terr, options);
         if (!body) return client_error(terr.message, terr.param);
 
         const upstream::HttpRequest req =
@@ -78,6 +88,31 @@ public:
     }
 
 private:
+    // Gemini takes images inline only: the request's http(s) image URLs are
+    // downloaded first (upstream/media_fetch.h: public addresses only, size,
+    // time, redirects and type bounded). A refusal is the client's 400.
+    UpstreamError fetch_remote_images(const json_t* body, gemini::FetchedMedia& out) const {
+        const config::MediaFetchConfig& mc = config().media;
+        upstream::MediaLimits limits;
+        limits.max_bytes = mc.max_bytes;
+        limits.timeout_s = mc.timeout_s;
+        limits.allow_private = mc.allow_private;
+        for (const auto& image : gemini::remote_image_urls(body)) {
+            upstream::Media m = upstream::fetch_media(image.url, limits);
+            if (!m.ok) return client_error("The image at " + image.url + " could not be used: " + m.error + ".", image.param);
+            out[image.url] = gemini::InlineData{m.mime_type, base64(m.body)};
+        }
+        return {};
+    }
+
+    static std::string base64(const std::string& raw) {
+        std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(&out[0]),
+                                      reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+        out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+        return out;
+    }
+
     static bool supports_generate_content(const json_t* model) {
         if (!json_is_string(json_object_get(model, "name"))) return false;
         size_t i;

@@ -122,8 +122,8 @@ size_t base64_decoded_size(const std::string& t) {
     return n * 3 / 4;
 }
 
-std::vector<std::string> remote_image_urls(const json_t* body) {
-    std::vector<std::string> urls;
+std::vector<RemoteImage> remote_image_urls(const json_t* body) {
+    std::vector<RemoteImage> urls;
     std::set<std::string> seen;
     size_t i, k;
     json_t *msg, *part;
@@ -132,7 +132,8 @@ std::vector<std::string> remote_image_urls(const json_t* body) {
             const char* type = str(part, "type");
             const char* url = str(json_object_get(part, "image_url"), "url");
             if (type && !std::strcmp(type, "image_url") && url && remote(url) && seen.insert(url).second)
-                urls.emplace_back(url);
+                urls.push_back(RemoteImage{url, "messages[" + std::to_string(i) + "].content[" + std::to_string(k) +
+                                                    "].image_url.url"});
         }
     }
     return urls;

@@ -39,7 +39,12 @@ bool parse_data_url(const std::string& url, std::string& mime_type, std::string&
 bool valid_base64(const std::string& text);
 size_t base64_decoded_size(const std::string& text);
 
-// The http(s) image URLs of a request's messages, in order, each once.
-std::vector<std::string> remote_image_urls(const json_t* body);
+// The http(s) image URLs of a request's messages, in order, each once,
+// with the param naming the first part that has it.
+struct RemoteImage {
+    std::string url;
+    std::string param;  // "messages[i].content[k].image_url.url"
+};
+std::vector<RemoteImage> remote_image_urls(const json_t* body);
 
 }  // namespace llmapi::providers::gemini

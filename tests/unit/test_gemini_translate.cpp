@@ -988,8 +988,10 @@ public:
             {"type":"image_url","image_url":{"url":"https://a.example/1.png"}}]},{"role":"user","content":"x"}]})");
         const auto urls = remote_image_urls(body.get());
         CPPUNIT_ASSERT_EQUAL(size_t{2}, urls.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("https://a.example/1.png"), urls[0]);
-        CPPUNIT_ASSERT_EQUAL(std::string("http://b.example/2.png"), urls[1]);
+        CPPUNIT_ASSERT_EQUAL(std::string("https://a.example/1.png"), urls[0].url);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[0].image_url.url"), urls[0].param);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://b.example/2.png"), urls[1].url);
+        CPPUNIT_ASSERT_EQUAL(std::string("messages[0].content[2].image_url.url"), urls[1].param);
     }
 
     void testAudio() {
