@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <thread>
 
 namespace fake {
@@ -72,6 +73,45 @@ std::vector<std::string> split_pieces(const std::string& s) {
         size_t end = k + 1 < starts.size() ? starts[k + 1] : s.size();
         out.push_back(s.substr(starts[k], end - starts[k]));
     }
+    return out;
+}
+
+namespace {
+
+// Where `text` goes on after the word "call", or npos.
+size_t after_call_word(const std::string& text) {
+    std::string low = lower(text);
+    for (size_t at = low.find("call "); at != std::string::npos; at = low.find("call ", at + 1))
+        if (at == 0 || !(std::isalnum(static_cast<unsigned char>(low[at - 1])) || low[at - 1] == '_')) return at + 5;
+    return std::string::npos;
+}
+
+bool name_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-'; }
+
+std::mt19937_64& rng() {
+    thread_local std::mt19937_64 gen{std::random_device{}()};
+    return gen;
+}
+
+}  // namespace
+
+std::vector<std::string> names_after_call(const std::string& text) {
+    std::vector<std::string> out;
+    for (size_t pos = after_call_word(text); pos < text.size();) {
+        size_t start = pos;
+        while (pos < text.size() && name_char(text[pos])) ++pos;
+        std::string word = text.substr(start, pos - start);
+        while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.pop_back();
+        if (!word.empty()) out.push_back(word);
+        if (pos == start) ++pos;
+    }
+    return out;
+}
+
+std::string random_chars(const std::string& alphabet, size_t n) {
+    std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += alphabet[pick(rng())];
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,6 +41,14 @@ std::string lower(std::string s);
 long count_words(const std::string& s);
 // Stream pieces: each word with the whitespace after it, so they concatenate to `s`.
 std::vector<std::string> split_pieces(const std::string& s);
+
+// The words after the first word "call" of `text`: runs of letters, digits,
+// `_`, `.` and `-` (a trailing `.` or `-` dropped), which may name functions
+// ("please call get_weather and get_time"). Both protocols' tool calling reads them.
+std::vector<std::string> names_after_call(const std::string& text);
+
+// `n` characters picked at random from `alphabet` (ids, thought signatures).
+std::string random_chars(const std::string& alphabet, size_t n);
 
 long long now_ms();
 long long now_s();
@@ -133,6 +142,8 @@ struct State {
     // (bounded; not cleared by DELETE /_control/requests: a conversation may go on).
     std::unordered_map<std::string, IssuedCall> signatures;
     std::deque<std::string> signature_order;
+    // GET /media/... hits by path; cleared with the records.
+    std::map<std::string, long> media_hits;
 };
 using Shared = LockGuarded<State>;
 

@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <random>
 
 namespace fake::gemini {
 
@@ -620,18 +619,6 @@ void check_response_ids(Problems& p, json_t* contents) {
 
 // ---- Thought signatures ----------------------------------------------------------------
 
-std::mt19937_64& rng() {
-    thread_local std::mt19937_64 gen{std::random_device{}()};
-    return gen;
-}
-
-std::string random_chars(const std::string& alphabet, size_t n) {
-    std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
-    std::string out;
-    for (size_t i = 0; i < n; ++i) out += alphabet[pick(rng())];
-    return out;
-}
-
 // Opaque base64, like the real ones (which are longer).
 std::string new_signature() {
     return random_chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 60);
@@ -838,31 +825,14 @@ std::vector<std::string> call_payloads(const GenerateCall& c, bool streaming) {
     return out;
 }
 
-// Where `text` goes on after the word "call", or npos.
-size_t after_call_word(const std::string& text) {
-    std::string low = lower(text);
-    for (size_t at = low.find("call "); at != std::string::npos; at = low.find("call ", at + 1))
-        if (at == 0 || !(std::isalnum(static_cast<unsigned char>(low[at - 1])) || low[at - 1] == '_')) return at + 5;
-    return std::string::npos;
-}
-
 // The functions the user's text asks for: "call" followed by declared names
 // ("please call get_weather and get_time"), each once, in the order named;
 // with mode ANY and none named, the first allowed (or declared) function.
 std::vector<const Declared*> chosen_functions(const std::string& text, const ToolSetup& t) {
     std::vector<const Declared*> out;
-    size_t pos = after_call_word(text);
-    while (pos < text.size()) {
-        size_t start = pos;
-        auto name_char = [](char ch) {
-            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
-        };
-        while (pos < text.size() && name_char(text[pos])) ++pos;
-        std::string word = text.substr(start, pos - start);
-        while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.pop_back();
+    for (const auto& word : names_after_call(text)) {
         const Declared* fn = t.callable(word) ? t.find(word) : nullptr;
         if (fn && std::find(out.begin(), out.end(), fn) == out.end()) out.push_back(fn);
-        if (pos == start) ++pos;
     }
     if (out.empty() && t.mode == "ANY") out.push_back(t.allowed.empty() ? &t.functions[0] : t.find(t.allowed[0]));
     return out;

@@ -29,8 +29,15 @@ void script_delete(Shared& shared, const std::string& body, httplib::Response& r
 void requests_get(Shared& shared, const std::string& body, httplib::Response& res);
 void requests_delete(Shared& shared, const std::string& body, httplib::Response& res);
 void stats(Shared& shared, const std::string& body, httplib::Response& res);
+// GET /_control/media-hits: {"hits":{"/media/cat.png":3,...}}, cleared by DELETE /_control/requests.
+void media_hits(Shared& shared, const std::string& body, httplib::Response& res);
 // GET /: {"fake_llm":true}, so nobody mistakes the fake for a real provider.
 void root(const httplib::Request& req, httplib::Response& res);
 }  // namespace control
+
+// GET /media/...: images and pages for the gateway's image-fetch tests (control.cpp).
+namespace media {
+void serve(Shared& shared, const httplib::Request& req, httplib::Response& res);
+}  // namespace media
 
 }  // namespace fake

@@ -127,6 +127,10 @@ void add_routes(FakeServer& svr, const Options& opt, Shared& shared) {
     svr.Get("/_control/requests", with_body(ctl(control::requests_get)));
     svr.Delete("/_control/requests", with_body(ctl(control::requests_delete)));
     svr.Get("/_control/stats", with_body(ctl(control::stats)));
+    svr.Get("/_control/media-hits", with_body(ctl(control::media_hits)));
+    // Media for the gateway's image fetches: not recorded, no behaviour, no key.
+    svr.Get(R"(/media/.*)",
+            [&shared](const httplib::Request& req, httplib::Response& res) { media::serve(shared, req, res); });
 }
 
 int run(const Options& opt) {
