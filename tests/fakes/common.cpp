@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -124,6 +125,56 @@ long long now_s() { return now_ms() / 1000; }
 
 void sleep_ms(long ms) {
     if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+// ---- Embeddings --------------------------------------------------------------
+
+namespace {
+
+// 64-bit FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/).
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+
+uint64_t fnv1a(uint64_t h, const unsigned char* data, size_t len) {
+    for (size_t i = 0; i < len; ++i) h = (h ^ data[i]) * kFnvPrime;
+    return h;
+}
+
+// splitmix64 (Steele, Lea, Flood 2014; the reference is https://prng.di.unimi.it/splitmix64.c).
+std::vector<float> embed_seed(uint64_t state, size_t dims) {
+    std::vector<float> out;
+    out.reserve(dims);
+    for (size_t i = 0; i < dims; ++i) {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        out.push_back(static_cast<float>(static_cast<double>(z >> 48) / 32768.0 - 1.0));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<float> embed_text(const std::string& text, size_t dims) {
+    return embed_seed(fnv1a(kFnvOffset, reinterpret_cast<const unsigned char*>(text.data()), text.size()), dims);
+}
+
+std::vector<float> embed_tokens(const std::vector<json_int_t>& ids, size_t dims) {
+    uint64_t h = kFnvOffset;
+    for (json_int_t id : ids) {
+        unsigned char bytes[8];
+        const uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(id));
+        for (int b = 0; b < 8; ++b) bytes[b] = static_cast<unsigned char>(v >> (8 * b));
+        h = fnv1a(h, bytes, sizeof bytes);
+    }
+    return embed_seed(h, dims);
+}
+
+json_t* floats_json(const std::vector<float>& values) {
+    json_t* out = json_array();
+    for (float v : values) json_array_append_new(out, json_real(static_cast<double>(v)));
+    return out;
 }
 
 // ---- Behaviours (the /_control/script queue) --------------------------------

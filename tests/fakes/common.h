@@ -54,6 +54,23 @@ long long now_ms();
 long long now_s();
 void sleep_ms(long ms);
 
+// ---- Embeddings --------------------------------------------------------------
+
+// Both protocols embed with the same function, so one text gets the same
+// vector from /v1/embeddings and from Gemini's embedContent. The vector is a
+// pure function of the text (or token ids) and the length: seed splitmix64
+// with the 64-bit FNV-1a hash of the input, and each value is
+// (next() >> 48) / 32768 - 1, a multiple of 2^-15 in [-1, 1) that float32,
+// double and JSON hold exactly. A shorter vector is a prefix of a longer one.
+constexpr long kDefaultEmbeddingDims = 8;
+constexpr long kMaxEmbeddingDims = 3072;  // the largest real models' (text-embedding-3-large, gemini-embedding-001)
+// Hashes the text's UTF-8 bytes.
+std::vector<float> embed_text(const std::string& text, size_t dims);
+// Hashes each id as 8 little-endian bytes (two's complement), in order.
+std::vector<float> embed_tokens(const std::vector<json_int_t>& ids, size_t dims);
+// A JSON array of the values (taken by the caller).
+json_t* floats_json(const std::vector<float>& values);
+
 // ---- State -----------------------------------------------------------------
 
 // A value reached only with its mutex held (pdns LockGuarded):

@@ -19,6 +19,14 @@
 //   - thought signatures: 2.5 and 3 models sign their function calls, and
 //     Gemini 3 insists on getting the signatures back:
 //     https://ai.google.dev/gemini-api/docs/thought-signatures
+//   - embeddings: models.embedContent ({content, taskType, title,
+//     outputDimensionality} -> {embedding:{values}}) and models.batchEmbedContents
+//     ({requests:[EmbedContentRequest]}, each naming the URL's model, at most 100
+//     -> {embeddings:[{values}]} in order, no usage), served only by a model
+//     whose supportedGenerationMethods list embedContent:
+//     https://ai.google.dev/api/embeddings#method:-models.embedcontent
+//     https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
+//     https://ai.google.dev/api/embeddings#EmbedContentRequest, #tasktype
 #include "handlers.h"
 
 #include <algorithm>
@@ -166,6 +174,8 @@ struct Problems {
     std::vector<std::string> request;
     // A message sent as it is (function turns, thought signatures); the first wins.
     std::string plain;
+    // The request message those "* <message>.<field>" lines name.
+    const char* message = "GenerateContentRequest";
 
     bool any() const { return !payload.empty() || !request.empty() || !plain.empty(); }
 };
@@ -181,7 +191,7 @@ void invalid_value(Problems& p, const std::string& path, const std::string& type
 }
 
 void request_problem(Problems& p, const std::string& path, const std::string& why) {
-    p.request.push_back("* GenerateContentRequest." + path + ": " + why + "\n");
+    p.request.push_back(std::string("* ") + p.message + "." + path + ": " + why + "\n");
 }
 
 void plain_problem(Problems& p, const std::string& message) {
@@ -405,25 +415,20 @@ void check_part_json(Problems& p, json_t* part, const std::string& path) {
         check_call_json(p, v, field(path, "function_response"), "FunctionResponse", "response");
 }
 
+void check_content_json(Problems& p, json_t* content, const std::string& path) {
+    if (!json_is_object(content)) return invalid_value(p, path, proto("Content"), content);
+    json_t* parts = member(content, "parts");
+    if (!present(parts)) return;
+    if (!json_is_array(parts)) return invalid_value(p, field(path, "parts"), proto("Part"), parts);
+    size_t k;
+    json_t* part;
+    json_array_foreach(parts, k, part) check_part_json(p, part, item(field(path, "parts"), k));
+}
+
 void check_contents_json(Problems& p, json_t* contents) {
     size_t i;
     json_t* content;
-    json_array_foreach(contents, i, content) {
-        const std::string path = item("contents", i);
-        if (!json_is_object(content)) {
-            invalid_value(p, path, proto("Content"), content);
-            continue;
-        }
-        json_t* parts = member(content, "parts");
-        if (!present(parts)) continue;
-        if (!json_is_array(parts)) {
-            invalid_value(p, field(path, "parts"), proto("Part"), parts);
-            continue;
-        }
-        size_t k;
-        json_t* part;
-        json_array_foreach(parts, k, part) check_part_json(p, part, item(field(path, "parts"), k));
-    }
+    json_array_foreach(contents, i, content) check_content_json(p, content, item("contents", i));
 }
 
 // ---- What the tools declare ------------------------------------------------------
@@ -910,20 +915,18 @@ GenerateCall plan_reply(json_t* body, json_t* contents, const std::string& model
     return c;
 }
 
+// The real API's words for a model it does not know, or that does not serve `method`.
+std::string not_found_message(const std::string& model, const char* method) {
+    return "models/" + model + " is not found for API version v1beta, or is not supported for " + method +
+           ". Call ListModels to see the list of available models and their supported methods.";
+}
+
 void generate_common(const httplib::Request& req, httplib::Response& res, Exchange& ex, bool streaming) {
     if (!auth_ok(req, res, ex)) return;
     const std::string model = req.matches[1];
     const char* method = streaming ? "streamGenerateContent" : "generateContent";
     if (model.find("nonexistent") != std::string::npos)
-        return send_json(res, ex, 404,
-                         gemini_error(404,
-                                      "models/" + model +
-                                          " is not found for API version v1beta, or is not "
-                                          "supported for " +
-                                          method +
-                                          ". Call ListModels to see the list of available "
-                                          "models and their supported methods.",
-                                      "NOT_FOUND"));
+        return send_json(res, ex, 404, gemini_error(404, not_found_message(model, method), "NOT_FOUND"));
     Json body = parse_json(ex.body);
     json_t* contents = json_object_get(body.get(), "contents");
     if (!json_is_array(contents) || json_array_size(contents) == 0)
@@ -945,6 +948,164 @@ void generate_common(const httplib::Request& req, httplib::Response& res, Exchan
     for (size_t k = 0; k < out.size(); ++k) out[k] = (k ? ",\r\n" : "[") + out[k];
     out.push_back("]");
     send_stream(req, res, ex, "application/json; charset=UTF-8", out);
+}
+
+// ---- Embeddings (https://ai.google.dev/api/embeddings) ------------------------------------
+
+const size_t kMaxBatchRequests = 100;
+
+// The list's entry for the URL's model id, or nullptr.
+const Model* find_model(const std::string& model) {
+    for (const auto& m : kModels)
+        if (m.name == "models/" + model) return &m;
+    return nullptr;
+}
+
+bool supports(const Model& m, const char* method) {
+    return contains("," + std::string(m.methods) + ",", ("," + std::string(method) + ",").c_str());
+}
+
+// Only a listed model whose supportedGenerationMethods has embedContent
+// embeds, in batches too: an unknown model is a 404, a listed one that cannot
+// embed (every chat model) the real API's 400 INVALID_ARGUMENT.
+bool embed_model_ok(httplib::Response& res, const Exchange& ex, const std::string& model, const char* method) {
+    const Model* m = find_model(model);
+    if (m && supports(*m, "embedContent")) return true;
+    if (m) send_json(res, ex, 400, gemini_error(400, not_found_message(model, method), "INVALID_ARGUMENT"));
+    else send_json(res, ex, 404, gemini_error(404, not_found_message(model, method), "NOT_FOUND"));
+    return false;
+}
+
+// https://ai.google.dev/api/embeddings#EmbedContentRequest
+const char* const kEmbedFields[] = {"model", "content", "taskType", "title", "outputDimensionality"};
+// https://ai.google.dev/api/embeddings#tasktype
+const char* const kTaskTypes[] = {"TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY",   "RETRIEVAL_DOCUMENT",
+                                  "SEMANTIC_SIMILARITY",   "CLASSIFICATION",    "CLUSTERING",
+                                  "QUESTION_ANSWERING",    "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY"};
+
+// One EmbedContentRequest's JSON against its proto; `path` is "" for
+// embedContent's body and "requests[i]" in a batch.
+void check_embed_json(Problems& p, json_t* r, const std::string& path) {
+    if (!json_is_object(r)) return invalid_value(p, path, proto("EmbedContentRequest"), r);
+    const char* key;
+    json_t* v;
+    json_object_foreach(r, key, v) {
+        const std::string k = camel(key);
+        if (!one_of(k, kEmbedFields)) unknown_name(p, path, key);
+        else if (!present(v)) continue;
+        else if ((k == "model" || k == "title") && !json_is_string(v))
+            invalid_value(p, field(path, k), "TYPE_STRING", v);
+        else if (k == "taskType" && !(json_is_string(v) && one_of(std::string(json_string_value(v)), kTaskTypes)))
+            invalid_value(p, field(path, "task_type"), proto("TaskType"), v);
+        else if (k == "outputDimensionality" && !json_is_integer(v))
+            invalid_value(p, field(path, "output_dimensionality"), "TYPE_INT32", v);
+        else if (k == "content") check_content_json(p, v, field(path, "content"));
+    }
+}
+
+// Its values, once the JSON fits: in a batch the model is the URL's
+// (`batch_model`, "" for embedContent); the content has text to embed; an
+// outputDimensionality from 1 to kMaxEmbeddingDims. The fake words these.
+void check_embed_values(Problems& p, json_t* r, const std::string& path, const std::string& batch_model) {
+    const std::string model = str_member(r, "model");
+    if (!batch_model.empty() && model != batch_model)
+        request_problem(p, field(path, "model"),
+                        "the model of each request must match the model specified BatchEmbedContentsRequest.model (" +
+                            batch_model + "), got " + (model.empty() ? std::string("none") : "\"" + model + "\"") +
+                            ".");
+    json_t* content = member(r, "content");
+    if (!present(content)) {
+        request_problem(p, field(path, "content"), "content is not specified");
+    } else {
+        const size_t before = p.request.size();
+        size_t k;
+        json_t* part;
+        json_array_foreach(member(content, "parts"), k, part) {
+            check_part_values(p, part, item(field(path, "content.parts"), k));
+        }
+        if (p.request.size() == before && parts_text(content).empty())
+            request_problem(p, field(path, "content.parts"),
+                            "no text to embed: at least one non-empty text part is required.");
+    }
+    json_t* dims = member(r, "outputDimensionality");
+    const json_int_t n = json_integer_value(dims);
+    if (present(dims) && n < 1)
+        request_problem(p, field(path, "output_dimensionality"),
+                        "output_dimensionality must be at least 1, got " + std::to_string(n) + ".");
+    if (n > kMaxEmbeddingDims)
+        request_problem(p, field(path, "output_dimensionality"),
+                        "output_dimensionality must be at most " + std::to_string(kMaxEmbeddingDims) + ", got " +
+                            std::to_string(n) + ".");
+}
+
+// BatchEmbedContentsRequest {model (the URL's), requests}: the JSON of every
+// request, then the count (the real API's "at most 100" line), then each
+// request's values.
+Problems validate_batch(json_t* body, const std::string& model) {
+    Problems p;
+    p.message = "BatchEmbedContentsRequest";
+    const char* key;
+    json_t* v;
+    json_object_foreach(body, key, v) {
+        const std::string k = camel(key);
+        if (k != "requests" && k != "model") unknown_name(p, "", key);
+        else if (k == "model" && present(v) && !json_is_string(v)) invalid_value(p, "model", "TYPE_STRING", v);
+    }
+    json_t* requests = member(body, "requests");
+    size_t i;
+    if (present(requests) && !json_is_array(requests)) {
+        invalid_value(p, "requests", proto("EmbedContentRequest"), requests);
+    } else {
+        json_array_foreach(requests, i, v) check_embed_json(p, v, item("requests", i));
+    }
+    if (p.any()) return p;
+    if (json_array_size(requests) == 0) request_problem(p, "requests", "requests is not specified");
+    else if (json_array_size(requests) > kMaxBatchRequests)
+        request_problem(p, "requests",
+                        "at most " + std::to_string(kMaxBatchRequests) + " requests can be in one batch");
+    if (p.any()) return p;
+    json_array_foreach(requests, i, v) check_embed_values(p, v, item("requests", i), "models/" + model);
+    return p;
+}
+
+Problems validate_embed(json_t* body) {
+    Problems p;
+    p.message = "EmbedContentRequest";
+    check_embed_json(p, body, "");
+    if (!p.any()) check_embed_values(p, body, "", "");
+    return p;
+}
+
+// ContentEmbedding {values}: the fake's embedding (common.h) of the text parts
+// joined as generateContent reads them, outputDimensionality long or 8.
+json_t* content_embedding(const json_t* r) {
+    const json_int_t n = json_integer_value(member(r, "outputDimensionality"));
+    const size_t dims = static_cast<size_t>(n > 0 ? n : kDefaultEmbeddingDims);
+    return json_pack("{s:o}", "values", floats_json(embed_text(parts_text(member(r, "content")), dims)));
+}
+
+void embed_common(const httplib::Request& req, httplib::Response& res, Exchange& ex, bool batch) {
+    if (!auth_ok(req, res, ex)) return;
+    const std::string model = req.matches[1];
+    if (!embed_model_ok(res, ex, model, batch ? "batchEmbedContents" : "embedContent")) return;
+    Json body = parse_json(ex.body);
+    if (!json_is_object(body.get()))
+        return send_json(res, ex, 400, gemini_error(400, "Invalid JSON payload received.", "INVALID_ARGUMENT"));
+    Problems problems = batch ? validate_batch(body.get(), model) : validate_embed(body.get());
+    if (problems.any()) return send_json(res, ex, 400, problems_error(problems));
+    json_t* out;
+    if (batch) {
+        json_t* embeddings = json_array();
+        size_t i;
+        json_t* r;
+        json_array_foreach(member(body.get(), "requests"), i, r) {
+            json_array_append_new(embeddings, content_embedding(r));
+        }
+        out = json_pack("{s:o}", "embeddings", embeddings);
+    } else {
+        out = json_pack("{s:o}", "embedding", content_embedding(body.get()));
+    }
+    send_body(res, ex, 200, dump_owned(out), "application/json; charset=UTF-8");
 }
 
 }  // namespace
@@ -975,5 +1136,11 @@ void generate(const httplib::Request& req, httplib::Response& res, Exchange& ex)
 }
 
 void stream(const httplib::Request& req, httplib::Response& res, Exchange& ex) { generate_common(req, res, ex, true); }
+
+void embed(const httplib::Request& req, httplib::Response& res, Exchange& ex) { embed_common(req, res, ex, false); }
+
+void batch_embed(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
+    embed_common(req, res, ex, true);
+}
 
 }  // namespace fake::gemini

@@ -14,12 +14,15 @@ using ControlHandler = void (*)(Shared&, const std::string& body, httplib::Respo
 namespace openai {
 void models(const httplib::Request& req, httplib::Response& res, Exchange& ex);
 void chat(const httplib::Request& req, httplib::Response& res, Exchange& ex);
+void embeddings(const httplib::Request& req, httplib::Response& res, Exchange& ex);
 }  // namespace openai
 
 namespace gemini {
 void models(const httplib::Request& req, httplib::Response& res, Exchange& ex);
 void generate(const httplib::Request& req, httplib::Response& res, Exchange& ex);
 void stream(const httplib::Request& req, httplib::Response& res, Exchange& ex);
+void embed(const httplib::Request& req, httplib::Response& res, Exchange& ex);
+void batch_embed(const httplib::Request& req, httplib::Response& res, Exchange& ex);
 }  // namespace gemini
 
 namespace control {

@@ -1,8 +1,8 @@
 // fake_llm: a fake LLM provider for the gateway's integration tests. One
 // process, one port, two wire protocols: OpenAI-compatible Chat Completions
-// under /v1 (openai.cpp) and the Google Gemini native API under /v1beta
-// (gemini.cpp); plus a control/inspection API under /_control for tests
-// (control.cpp). See README.md.
+// and Embeddings under /v1 (openai.cpp) and the Google Gemini native API
+// (generateContent, embedContent) under /v1beta (gemini.cpp); plus a
+// control/inspection API under /_control for tests (control.cpp). See README.md.
 //
 // Run:
 //   fake_llm --port N [--host 127.0.0.1] [--openai-key K] [--gemini-key K]
@@ -116,10 +116,13 @@ void add_routes(FakeServer& svr, const Options& opt, Shared& shared) {
     // OpenAI-compatible
     svr.Get("/v1/models", with_body(api(Protocol::OpenAI, openai::models)));
     svr.Post("/v1/chat/completions", with_reader(api(Protocol::OpenAI, openai::chat)));
+    svr.Post("/v1/embeddings", with_reader(api(Protocol::OpenAI, openai::embeddings)));
     // Gemini
     svr.Get("/v1beta/models", with_body(api(Protocol::Gemini, gemini::models)));
     svr.Post(R"(/v1beta/models/([^/:]+):generateContent)", with_reader(api(Protocol::Gemini, gemini::generate)));
     svr.Post(R"(/v1beta/models/([^/:]+):streamGenerateContent)", with_reader(api(Protocol::Gemini, gemini::stream)));
+    svr.Post(R"(/v1beta/models/([^/:]+):embedContent)", with_reader(api(Protocol::Gemini, gemini::embed)));
+    svr.Post(R"(/v1beta/models/([^/:]+):batchEmbedContents)", with_reader(api(Protocol::Gemini, gemini::batch_embed)));
     // Control
     svr.Post("/_control/script", with_reader(ctl(control::script_post)));
     svr.Get("/_control/script", with_body(ctl(control::script_get)));

@@ -24,10 +24,19 @@
 //     https://platform.openai.com/docs/guides/error-codes
 //   - List models (`{"object":"list","data":[{id,object,created,owned_by}]}`):
 //     https://platform.openai.com/docs/api-reference/models/list
+//   - Create embeddings (`input`: string | [string] | [int] | [[int]], at most
+//     2048 inputs, no empty strings; `dimensions`, `encoding_format` "float" |
+//     "base64", `user`) and the list of embedding objects it answers
+//     ({"object":"list","data":[{object:"embedding",index,embedding}],model,
+//     usage{prompt_tokens,total_tokens}}); "base64" is the float32 array's bytes:
+//     https://platform.openai.com/docs/api-reference/embeddings/create
+//     https://platform.openai.com/docs/api-reference/embeddings/object
 #include "handlers.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 
 namespace fake::openai {
@@ -581,6 +590,165 @@ std::string tool_results_reply(const json_t* messages) {
     return "This is a fake reply from fake-openai to tool results: " + results;
 }
 
+// ---- Both routes ------------------------------------------------------------------------
+
+json_t* unparsable_body() {
+    return openai_error("We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
+                        "your HTTP library correctly.)",
+                        "invalid_request_error", nullptr, nullptr);
+}
+
+// Any model answers (the seed README's "gpt-3.5-turbo" included), so the
+// seed's examples run unchanged against the fake; "nonexistent" ones 404.
+json_t* model_not_found(const std::string& model) {
+    return openai_error("The model `" + model + "` does not exist or you do not have access to it.",
+                        "invalid_request_error", nullptr, "model_not_found");
+}
+
+// ---- Embeddings (https://platform.openai.com/docs/api-reference/embeddings/create) -------
+
+constexpr size_t kMaxInputs = 2048;
+
+// What the real API answers to any `input` it cannot take: an empty string or
+// array, an item of the wrong type, more than 2048 inputs. It sends param
+// null; the fake names `input`.
+Invalid bad_input() {
+    return {"'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+            "input", ""};
+}
+
+// One input to embed: a text or token ids.
+struct EmbedInput {
+    bool is_tokens = false;
+    std::string text;
+    std::vector<json_int_t> ids;
+};
+
+// A token array: not empty, every item a non-negative integer.
+bool read_ids(const json_t* arr, std::vector<json_int_t>& ids) {
+    if (!json_is_array(arr) || json_array_size(arr) == 0) return false;
+    size_t i;
+    json_t* v;
+    json_array_foreach(arr, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0) return false;
+        ids.push_back(json_integer_value(v));
+    }
+    return true;
+}
+
+bool read_text(const json_t* v, std::string& text) {
+    if (!json_is_string(v) || json_string_length(v) == 0) return false;
+    text.assign(json_string_value(v), json_string_length(v));
+    return true;
+}
+
+// `input`: a string or a token array is one input; an array of strings or of
+// token arrays is one input per item, all of the same kind.
+Invalid read_inputs(const json_t* input, std::vector<EmbedInput>& out) {
+    if (!present(input)) return missing("input");
+    EmbedInput one;
+    if (json_is_string(input)) {
+        if (!read_text(input, one.text)) return bad_input();
+        out.push_back(one);
+        return {};
+    }
+    if (!json_is_array(input) || json_array_size(input) == 0) return bad_input();
+    if (json_is_integer(json_array_get(input, 0))) {
+        one.is_tokens = true;
+        if (!read_ids(input, one.ids)) return bad_input();
+        out.push_back(one);
+        return {};
+    }
+    if (json_array_size(input) > kMaxInputs) return bad_input();
+    const bool tokens = json_is_array(json_array_get(input, 0));
+    size_t i;
+    json_t* v;
+    json_array_foreach(input, i, v) {
+        EmbedInput item;
+        item.is_tokens = tokens;
+        if (tokens ? !read_ids(v, item.ids) : !read_text(v, item.text)) return bad_input();
+        out.push_back(item);
+    }
+    return {};
+}
+
+// What an embeddings call asks for.
+struct EmbedCall {
+    std::string model;
+    std::vector<EmbedInput> inputs;
+    size_t dims = kDefaultEmbeddingDims;
+    bool base64 = false;
+};
+
+// `dimensions`, `encoding_format` and `user`, after `input`. The upper bound
+// of `dimensions` is the fake's (the real one depends on the model).
+Invalid read_options(const json_t* body, EmbedCall& c) {
+    const json_t* dims = json_object_get(body, "dimensions");
+    if (present(dims)) {
+        if (!json_is_integer(dims)) return wrong_type("dimensions", "an integer", dims);
+        const json_int_t n = json_integer_value(dims);
+        if (n < 1)
+            return {"Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got " +
+                        std::to_string(n) + " instead.",
+                    "dimensions", "integer_below_min_value"};
+        if (n > kMaxEmbeddingDims)
+            return {"Invalid 'dimensions': integer above maximum value. Expected a value <= " +
+                        std::to_string(kMaxEmbeddingDims) + ", but got " + std::to_string(n) + " instead.",
+                    "dimensions", "integer_above_max_value"};
+        c.dims = static_cast<size_t>(n);
+    }
+    const json_t* format = json_object_get(body, "encoding_format");
+    if (present(format)) {
+        if (!json_is_string(format)) return wrong_type("encoding_format", "a string", format);
+        const std::string f = json_string_value(format);
+        if (f != "float" && f != "base64") return bad_value("encoding_format", f, "'float' and 'base64'");
+        c.base64 = f == "base64";
+    }
+    const json_t* user = json_object_get(body, "user");
+    if (present(user) && !json_is_string(user)) return wrong_type("user", "a string", user);
+    return {};
+}
+
+// encoding_format "base64": the little-endian bytes of the float32 values in
+// standard, padded base64 (RFC 4648 section 4), which the SDKs decode with
+// e.g. numpy.frombuffer(base64.b64decode(s), dtype="float32").
+std::string base64_floats(const std::vector<float>& values) {
+    std::string bytes;
+    for (float f : values) {
+        uint32_t u;
+        std::memcpy(&u, &f, sizeof u);
+        for (int b = 0; b < 4; ++b) bytes += static_cast<char>((u >> (8 * b)) & 0xFF);
+    }
+    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    auto byte = [&bytes](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0u; };
+    std::string out;
+    for (size_t i = 0; i < bytes.size(); i += 3) {
+        const uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+        out += kAlphabet[(n >> 18) & 63];
+        out += kAlphabet[(n >> 12) & 63];
+        out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+    }
+    return out;
+}
+
+// The list of embedding objects, one per input in order; "tokens" are the
+// words of the texts, or the ids of token input.
+json_t* embedding_list(const EmbedCall& c) {
+    json_t* data = json_array();
+    long tokens = 0;
+    for (size_t i = 0; i < c.inputs.size(); ++i) {
+        const EmbedInput& in = c.inputs[i];
+        tokens += in.is_tokens ? static_cast<long>(in.ids.size()) : count_words(in.text);
+        std::vector<float> v = in.is_tokens ? embed_tokens(in.ids, c.dims) : embed_text(in.text, c.dims);
+        json_t* embedding = c.base64 ? json_string(base64_floats(v).c_str()) : floats_json(v);
+        json_array_append_new(data, json_pack("{s:s, s:i, s:o}", "object", "embedding", "index", static_cast<int>(i),
+                                              "embedding", embedding));
+    }
+    return json_pack("{s:s, s:o, s:s, s:{s:i, s:i}}", "object", "list", "data", data, "model", c.model.c_str(),
+                     "usage", "prompt_tokens", static_cast<int>(tokens), "total_tokens", static_cast<int>(tokens));
+}
+
 }  // namespace
 
 void models(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
@@ -595,12 +763,7 @@ void models(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
 void chat(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
     if (!auth_ok(req, res, ex)) return;
     Json body = parse_json(ex.body);
-    if (!json_is_object(body.get()))
-        return send_json(res, ex, 400,
-                         openai_error("We could not parse the JSON body of your request. (HINT: "
-                                      "This likely means you aren't using your HTTP library "
-                                      "correctly.)",
-                                      "invalid_request_error", nullptr, nullptr));
+    if (!json_is_object(body.get())) return send_json(res, ex, 400, unparsable_body());
     ChatCall c;
     c.model = str_field(body.get(), "model");
     if (c.model.empty())
@@ -614,12 +777,7 @@ void chat(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
     ToolSetup tools;
     Invalid invalid = validate(body.get(), messages, tools);
     if (invalid.any()) return send_json(res, ex, 400, invalid_json(invalid));
-    // Any model answers (the seed README's "gpt-3.5-turbo" included), so the
-    // seed's examples run unchanged against the fake; "nonexistent" ones 404.
-    if (c.model.find("nonexistent") != std::string::npos)
-        return send_json(res, ex, 404,
-                         openai_error("The model `" + c.model + "` does not exist or you do not have access to it.",
-                                      "invalid_request_error", nullptr, "model_not_found"));
+    if (contains(c.model, "nonexistent")) return send_json(res, ex, 404, model_not_found(c.model));
 
     std::string last_user;
     size_t i;
@@ -653,6 +811,22 @@ void chat(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
                     stream_frames(c, sse_separator(ex.beh, ex.proto)));
     else
         send_json(res, ex, 200, completion(c));
+}
+
+void embeddings(const httplib::Request& req, httplib::Response& res, Exchange& ex) {
+    if (!auth_ok(req, res, ex)) return;
+    Json body = parse_json(ex.body);
+    if (!json_is_object(body.get())) return send_json(res, ex, 400, unparsable_body());
+    EmbedCall c;
+    c.model = str_field(body.get(), "model");
+    if (c.model.empty())
+        return send_json(res, ex, 400,
+                         openai_error("you must provide a model parameter", "invalid_request_error", nullptr, nullptr));
+    Invalid invalid = read_inputs(json_object_get(body.get(), "input"), c.inputs);
+    if (!invalid.any()) invalid = read_options(body.get(), c);
+    if (invalid.any()) return send_json(res, ex, 400, invalid_json(invalid));
+    if (contains(c.model, "nonexistent")) return send_json(res, ex, 404, model_not_found(c.model));
+    send_json(res, ex, 200, embedding_list(c));
 }
 
 }  // namespace fake::openai
