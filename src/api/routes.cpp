@@ -37,6 +37,11 @@ RouteTable make_routes() {
     t.add("GET", "/v1/models", handlers::v1_models, {C::AccessTokenOrKey, L::Requests, E::OpenAI});
     t.add("POST", "/v1/chat/completions", handlers::chat_completions,
           {C::AccessTokenOrKey, L::RequestsAndTokens, E::OpenAI, false, kSeat});
+    // Embeddings are upstream calls like chats: a seat each, the same limits.
+    t.add("POST", "/v1/embeddings", handlers::embeddings,
+          {C::AccessTokenOrKey, L::RequestsAndTokens, E::OpenAI, false, kSeat});
+    t.add("POST", "/api/embeddings/", handlers::embeddings,
+          {C::AccessTokenOrKey, L::RequestsAndTokens, E::OpenAIButDrf401, false, kSeat});
 
     std::map<std::string, Credentials> by_path;
     for (const auto& r : t.routes()) {

@@ -6,10 +6,12 @@
 // never in the URL, where it would end up in logs.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 
 #include "common/random.h"
+#include "providers/gemini_embeddings.h"
 #include "providers/gemini_translate.h"
 #include "upstream/media_fetch.h"
 #include "providers/provider.h"
@@ -42,7 +44,10 @@ class GeminiProvider : public Provider {
 public:
     using Provider::Provider;
 
-    std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) override {
+    bool models_by_task() const override { return true; }
+
+    // Chat models support generateContent; embedding models, embedContent.
+    std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err, ModelTask task) override {
         std::vector<std::string> ids;
         std::string token;
         for (int page = 0; page < kMaxModelPages; ++page) {
@@ -54,7 +59,7 @@ public:
             size_t i;
             json_t* m;
             json_array_foreach(json_object_get(body.get(), "models"), i, m) {
-                if (supports_generate_content(m))
+                if (supports(m, task == ModelTask::Chat ? "generateContent" : "embedContent"))
                     ids.push_back(gemini::strip_models_prefix(json_string_value(json_object_get(m, "name"))));
             }
             const json_t* next = json_object_get(body.get(), "nextPageToken");
@@ -87,6 +92,34 @@ public:
         return call.stream ? stream(http, req, model, id, created, sink) : whole(http, req, model, id, created, sink);
     }
 
+    // batchEmbedContents, kEmbeddingBatch texts per call, in order; the
+    // vectors in OpenAI's shape and encoding; usage estimated.
+    UpstreamError embeddings(upstream::HttpClient& http, const EmbeddingsCall& call, Embeddings& out) override {
+        const std::string model = gemini::strip_models_prefix(call.model);
+        if (!safe_model_id(model)) return client_error("Invalid model id '" + call.model + "' for Gemini.", "model");
+        std::vector<std::string> texts;
+        gemini::TranslateError terr;
+        if (!gemini::embedding_texts(call.body, texts, terr)) return client_error(terr.message, terr.param);
+        const char* encoding = json_string_value(json_object_get(call.body, "encoding_format"));
+        const bool base64 = encoding && std::string(encoding) == "base64";
+        JsonPtr data(json_array());
+        for (size_t from = 0; from < texts.size(); from += gemini::kEmbeddingBatch) {
+            const size_t n = std::min(gemini::kEmbeddingBatch, texts.size() - from);
+            JsonPtr body = gemini::batch_request(model, texts, from, n, json_object_get(call.body, "dimensions"));
+            JsonPtr answer;
+            if (UpstreamError e = fetch_json(http, post_json("/models/" + model + ":batchEmbedContents", body.get(),
+                                                             call.request_id),
+                                             answer))
+                return e;
+            if (!gemini::append_embeddings(answer.get(), n, from, base64, data.get()))
+                return bad_response("the provider's batchEmbedContents answer does not match the request");
+        }
+        out.prompt_tokens = gemini::estimate_embedding_tokens(texts);
+        out.estimated = true;
+        out.response = gemini::embeddings_answer(std::move(data), model, out.prompt_tokens);
+        return {};
+    }
+
 private:
     // Gemini takes images inline only: the request's http(s) image URLs are
     // downloaded first (upstream/media_fetch.h: public addresses only, size,
@@ -113,12 +146,12 @@ private:
         return out;
     }
 
-    static bool supports_generate_content(const json_t* model) {
+    static bool supports(const json_t* model, const char* wanted) {
         if (!json_is_string(json_object_get(model, "name"))) return false;
         size_t i;
         json_t* method;
         json_array_foreach(json_object_get(model, "supportedGenerationMethods"), i, method) {
-            if (json_is_string(method) && std::string(json_string_value(method)) == "generateContent") return true;
+            if (json_is_string(method) && std::string(json_string_value(method)) == wanted) return true;
         }
         return false;
     }

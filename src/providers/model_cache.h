@@ -20,7 +20,9 @@ public:
     explicit ModelCache(int ttl_s) : ttl_(ttl_s) {}
     // The cached list, or fetches it (outside the lock) with `http`; a
     // failure is shared with the threads that waited for it, and not cached.
-    std::vector<std::string> get(Provider& p, upstream::HttpClient& http, UpstreamError& err);
+    // Lists are per provider and task (chat, embeddings).
+    std::vector<std::string> get(Provider& p, upstream::HttpClient& http, UpstreamError& err,
+                                 ModelTask task = ModelTask::Chat);
 
 private:
     using Answer = std::pair<std::vector<std::string>, UpstreamError>;
@@ -31,7 +33,7 @@ private:
     const std::chrono::seconds ttl_;
     std::mutex mu_;
     std::map<std::string, Entry> entries_;
-    std::map<std::string, std::shared_future<Answer>> in_flight_;  // by provider name
+    std::map<std::string, std::shared_future<Answer>> in_flight_;  // by provider name and task
 };
 
 }  // namespace llmapi::providers

@@ -5,7 +5,8 @@
 // answers pass through as received.
 // API: https://platform.openai.com/docs/api-reference/chat/create and
 // .../chat/streaming (chat.completion.chunk, stream_options.include_usage),
-// https://platform.openai.com/docs/api-reference/models/list
+// https://platform.openai.com/docs/api-reference/models/list,
+// https://platform.openai.com/docs/api-reference/embeddings/create
 #include "providers/provider.h"
 
 namespace llmapi::providers {
@@ -16,7 +17,8 @@ class OpenAiProvider : public Provider {
 public:
     using Provider::Provider;
 
-    std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) override {
+    // The list says nothing of what a model does: every model, for either task.
+    std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err, ModelTask) override {
         JsonPtr body;
         std::vector<std::string> ids;
         if ((err = fetch_json(http, request("GET", "/models"), body))) return ids;
@@ -49,6 +51,20 @@ public:
         }
         const upstream::HttpRequest req = post_json("/chat/completions", body.get(), call.request_id);
         return call.stream ? stream(http, req, sink) : whole(http, req, sink);
+    }
+
+    // Forwarded as sent, but for `model`; the answer passed on as received.
+    // https://platform.openai.com/docs/api-reference/embeddings/create
+    UpstreamError embeddings(upstream::HttpClient& http, const EmbeddingsCall& call, Embeddings& out) override {
+        JsonPtr body(json_deep_copy(call.body));
+        json_object_set_new(body.get(), "model", json_string(call.model.c_str()));
+        if (UpstreamError e = fetch_json(http, post_json("/embeddings", body.get(), call.request_id), out.response))
+            return e;
+        if (!json_is_array(json_object_get(out.response.get(), "data")))
+            return bad_response("the provider's embeddings answer has no data array");
+        const json_t* prompt = json_object_get(json_object_get(out.response.get(), "usage"), "prompt_tokens");
+        out.prompt_tokens = json_is_integer(prompt) ? static_cast<long>(json_integer_value(prompt)) : 0;
+        return {};
     }
 
 private:

@@ -35,6 +35,24 @@ struct ChatCall {
     std::string request_id;  // sent upstream as X-Request-Id
 };
 
+// POST /v1/embeddings for one provider: the client's body, validated
+// (api/handlers/embeddings.cpp), and the provider's model id.
+struct EmbeddingsCall {
+    const json_t* body = nullptr;
+    std::string model;
+    std::string request_id;
+};
+
+// The answer in OpenAI's format {"object":"list","data":[…],"model","usage"}.
+struct Embeddings {
+    JsonPtr response;
+    long prompt_tokens = 0;
+    bool estimated = false;  // the provider reports no token counts (Gemini)
+};
+
+// Which models a list is for: those that chat, or those that embed.
+enum class ModelTask { Chat, Embeddings };
+
 // Where a provider delivers its answer, already in OpenAI's format.
 class ChatSink {
 public:
@@ -52,8 +70,11 @@ public:
     explicit Provider(config::ProviderConfig cfg) : cfg_(std::move(cfg)) {}
     virtual ~Provider() = default;
 
-    virtual std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err) = 0;
+    virtual std::vector<std::string> list_models(upstream::HttpClient& http, UpstreamError& err, ModelTask task) = 0;
     virtual UpstreamError chat(upstream::HttpClient& http, const ChatCall& call, ChatSink& sink) = 0;
+    virtual UpstreamError embeddings(upstream::HttpClient& http, const EmbeddingsCall& call, Embeddings& out) = 0;
+    // Does list_models answer differently per task? (Else one list serves both.)
+    virtual bool models_by_task() const { return false; }
 
     const config::ProviderConfig& config() const { return cfg_; }
     const std::string& name() const { return cfg_.name; }

@@ -19,25 +19,6 @@ using providers::Target;
 using providers::UpstreamError;
 using Clock = std::chrono::steady_clock;
 
-// Full jitter (a random wait up to base * 2^attempt, at least a quarter of
-// it), at least what Retry-After asks. False when the wait would be
-// unreasonable: then the next target is tried instead.
-bool wait_before_retry(const Backoff& b, int attempt, const UpstreamError& e) {
-    thread_local std::minstd_rand rng([] {
-        uint32_t seed;
-        random_bytes(&seed, sizeof seed);
-        return seed;
-    }());
-    if (e.retry_after_s > b.max_retry_after_s) return false;
-    const long cap = std::min(b.max_ms, b.base_ms << std::min(attempt, 10));
-    long ms = std::uniform_int_distribution<long>(cap / 4, cap)(rng);
-    if (e.retry_after_s >= 0) ms = std::max(ms, e.retry_after_s * 1000);
-    const std::chrono::milliseconds wait(ms);
-    if (b.sleep) b.sleep(wait);
-    else std::this_thread::sleep_for(wait);
-    return true;
-}
-
 long usage_field(const json_t* usage, const char* key) {
     return static_cast<long>(json_integer_value(json_object_get(usage, key)));
 }
@@ -71,6 +52,25 @@ usage::UsageEvent usage_event(const ChatRequest& req, const HttpChatSink& sink, 
 }
 
 }  // namespace
+
+// Full jitter (a random wait up to base * 2^attempt, at least a quarter of
+// it), at least what Retry-After asks. False when the wait would be
+// unreasonable: then the next target is tried instead.
+bool wait_before_retry(const Backoff& b, int attempt, const UpstreamError& e) {
+    thread_local std::minstd_rand rng([] {
+        uint32_t seed;
+        random_bytes(&seed, sizeof seed);
+        return seed;
+    }());
+    if (e.retry_after_s > b.max_retry_after_s) return false;
+    const long cap = std::min(b.max_ms, b.base_ms << std::min(attempt, 10));
+    long ms = std::uniform_int_distribution<long>(cap / 4, cap)(rng);
+    if (e.retry_after_s >= 0) ms = std::max(ms, e.retry_after_s * 1000);
+    const std::chrono::milliseconds wait(ms);
+    if (b.sleep) b.sleep(wait);
+    else std::this_thread::sleep_for(wait);
+    return true;
+}
 
 Outcome relay_chat(const Deps& deps, const ChatRequest& req, const Target& target, HttpChatSink& sink) {
     // A request that waited in the listen queue may have been given up on

@@ -61,4 +61,9 @@ constexpr int kClientClosedRequest = 499;
 
 Outcome relay_chat(const Deps& deps, const ChatRequest& req, const providers::Target& target, HttpChatSink& sink);
 
+// Waits before retry `attempt` + 1 after `e`: full jitter (a random wait up
+// to base * 2^attempt, at least a quarter of it), at least what Retry-After
+// asks. False when that wait would be unreasonable: go elsewhere instead.
+bool wait_before_retry(const Backoff& b, int attempt, const providers::UpstreamError& e);
+
 }  // namespace llmapi::relay

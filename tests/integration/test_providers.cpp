@@ -26,6 +26,8 @@ const std::vector<std::string> kOpenAiModels{"fake-gpt-4o", "fake-gpt-4o-mini"};
 const std::vector<std::string> kGeminiModels{"fake-gemini-2.0-flash", "fake-gemini-2.5-pro",
                                              "fake-gemini-2.5-flash-thinking", "fake-gemini-1.5-flash-8b",
                                              "fake-gemini-3-pro-preview"};
+// Its embedding model (embedContent only): in /v1/models and ?task=embeddings, not in chat lists.
+const std::vector<std::string> kGeminiEmbeddingModels{"fake-embedding-001"};
 
 std::string jsonList(const std::vector<std::string>& items) {
     JsonPtr list(json_array());
@@ -344,6 +346,7 @@ public:
         for (const char* p : {"openai", "inhouse", "flaky", "slow", "idle"})
             for (const auto& id : kOpenAiModels) expected.insert(std::string(p) + "/" + id);
         for (const auto& id : kGeminiModels) expected.insert("gemini/" + id);
+        for (const auto& id : kGeminiEmbeddingModels) expected.insert("gemini/" + id);
         std::string got;
         for (const auto& id : ids) got += id + " ";
         CPPUNIT_ASSERT_MESSAGE("ids: " + got, ids == expected);
@@ -361,7 +364,15 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::string("model"), jstr(m, "object"));
             ids.push_back(jstr(m, "id"));
         }
-        CPPUNIT_ASSERT_EQUAL(jsonList(kGeminiModels), jsonList(ids));
+        std::vector<std::string> both = kGeminiModels;
+        both.insert(both.end(), kGeminiEmbeddingModels.begin(), kGeminiEmbeddingModels.end());
+        CPPUNIT_ASSERT_EQUAL(jsonList(both), jsonList(ids));
+        // The seed's list stays chat models; ?task=embeddings gives the others.
+        ASSERT_RESPONSE(200, R"({"models":)" + jsonList(kGeminiEmbeddingModels) + "}",
+                        apiGet("/api/supported-models/?provider=gemini&task=embeddings"));
+        ASSERT_RESPONSE(200, R"({"models":)" + jsonList(kGeminiModels) + "}",
+                        apiGet("/api/supported-models/?provider=gemini&task=chat"));
+        ASSERT_OPENAI_ERROR(400, "invalid_request_error", "task", apiGet("/api/supported-models/?provider=gemini&task=x"));
 
         r = apiGet("/v1/models?provider=inhouse");
         ASSERT_STATUS(200, r);

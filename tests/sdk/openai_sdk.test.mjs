@@ -214,7 +214,8 @@ async function agentLoop(c, model, stream) {
   throw new Error('no final answer after 4 steps');
 }
 
-for (const model of ['gemini/fake-gemini-2.0-flash', 'gemini/fake-gemini-2.5-pro', 'gemini/fake-gemini-3-pro-preview']) {
+for (const model of ['gemini/fake-gemini-2.0-flash', 'gemini/fake-gemini-2.5-pro', 'gemini/fake-gemini-3-pro-preview',
+  'openai/fake-gpt-4o', 'inhouse/llama3']) {
   for (const stream of [false, true]) {
     await test(`agent loop with tools, ${model}${stream ? ', streamed' : ''}`, async () => {
       const [text, made] = await agentLoop(keyClient, model, stream);
@@ -222,6 +223,20 @@ for (const model of ['gemini/fake-gemini-2.0-flash', 'gemini/fake-gemini-2.5-pro
       check(/tool results/.test(text) && /get_weather ok/.test(text) && /get_time ok/.test(text), `final text: ${text}`);
     });
   }
+}
+
+// The SDK asks for base64 by default and decodes it; float on request.
+for (const model of ['gemini/fake-embedding-001', 'openai/text-embedding-3-small', 'inhouse/nomic-embed-text']) {
+  await test(`embeddings.create ${model}, base64 (the SDK's default) and float agree`, async () => {
+    const b = await keyClient.embeddings.create({ model, input: ['hello world', 'second one'], dimensions: 4 });
+    const f = await keyClient.embeddings.create({ model, input: ['hello world', 'second one'], dimensions: 4,
+      encoding_format: 'float' });
+    check(b.data.length === 2 && f.data.length === 2, 'two vectors');
+    check(b.data[1].index === 1 && b.data[0].embedding.length === 4, `shape ${JSON.stringify(b.data[0])}`);
+    for (let i = 0; i < 4; i++)
+      check(Math.abs(b.data[0].embedding[i] - f.data[0].embedding[i]) < 1e-6, `value ${i}`);
+    check(b.usage.prompt_tokens > 0, 'usage');
+  });
 }
 
 console.log(`${passed} passed, ${failed} failed`);

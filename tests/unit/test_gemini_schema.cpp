@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "json_fixture.h"
 #include "providers/gemini_schema.h"
 #include "providers/gemini_translate.h"
 
@@ -13,25 +14,20 @@ using namespace llmapi::providers::gemini;
 
 namespace {
 
-JsonPtr load(const std::string& text) {
-    JsonPtr j(json_loads(text.c_str(), 0, nullptr));
-    if (!j) CPPUNIT_FAIL("bad fixture JSON: " + text);
-    return j;
-}
 
 // The conversion of `schema`, compared with `expected` (both JSON).
 void converts(const std::string& schema, const std::string& expected, bool ordering = false) {
     std::string error;
-    JsonPtr out = to_openapi_schema(load(schema).get(), ordering, error);
+    JsonPtr out = to_openapi_schema(load_fixture(schema).get(), ordering, error);
     CPPUNIT_ASSERT_MESSAGE("error: " + error, out != nullptr);
-    JsonPtr want = load(expected);
+    JsonPtr want = load_fixture(expected);
     CPPUNIT_ASSERT_MESSAGE("expected " + json_to_string(want.get()) + "\n     got " + json_to_string(out.get()),
                            json_equal(want.get(), out.get()));
 }
 
 std::string refused(const std::string& schema) {
     std::string error;
-    JsonPtr out = to_openapi_schema(load(schema).get(), false, error);
+    JsonPtr out = to_openapi_schema(load_fixture(schema).get(), false, error);
     CPPUNIT_ASSERT_MESSAGE("converted: " + json_to_string(out.get()), out == nullptr);
     return error;
 }
@@ -103,22 +99,22 @@ public:
                 "properties":{"when":{"type":["string","null"],"format":"date-time"}}}}}],
             "response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"k":{"type":"string"},"a":{"type":"integer"}}}}}})";
         TranslateError err;
-        JsonPtr req = to_gemini_request(load(body).get(), err, RequestOptions{true});
+        JsonPtr req = to_gemini_request(load_fixture(body).get(), err, RequestOptions{true});
         CPPUNIT_ASSERT_MESSAGE(err.message, req != nullptr);
         const json_t* decl = json_array_get(json_object_get(json_array_get(json_object_get(req.get(), "tools"), 0),
                                                             "functionDeclarations"),
                                             0);
-        JsonPtr want = load(R"({"type":"object","properties":{"when":{"type":"string","nullable":true,"format":"date-time"}}})");
+        JsonPtr want = load_fixture(R"({"type":"object","properties":{"when":{"type":"string","nullable":true,"format":"date-time"}}})");
         CPPUNIT_ASSERT(json_equal(want.get(), json_object_get(decl, "parameters")));
         CPPUNIT_ASSERT(json_object_get(decl, "parametersJsonSchema") == nullptr);
         const json_t* cfg = json_object_get(req.get(), "generationConfig");
-        JsonPtr schema = load(R"({"type":"object","properties":{"k":{"type":"string"},"a":{"type":"integer"}},"propertyOrdering":["k","a"]})");
+        JsonPtr schema = load_fixture(R"({"type":"object","properties":{"k":{"type":"string"},"a":{"type":"integer"}},"propertyOrdering":["k","a"]})");
         CPPUNIT_ASSERT(json_equal(schema.get(), json_object_get(cfg, "responseSchema")));
         CPPUNIT_ASSERT(json_object_get(cfg, "responseJsonSchema") == nullptr);
         // A schema with no form there is a 400 naming the param.
         TranslateError bad;
         JsonPtr none = to_gemini_request(
-            load(R"({"model":"m","messages":[{"role":"user","content":"hi"}],
+            load_fixture(R"({"model":"m","messages":[{"role":"user","content":"hi"}],
                 "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"n":{"enum":[1]}}}}}]})")
                 .get(),
             bad, RequestOptions{true});

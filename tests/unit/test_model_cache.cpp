@@ -20,7 +20,7 @@ public:
     explicit SlowLister(bool fail = false) : Provider(make_config()), fail_(fail) {}
     std::atomic<int> calls{0};
 
-    std::vector<std::string> list_models(upstream::HttpClient&, UpstreamError& err) override {
+    std::vector<std::string> list_models(upstream::HttpClient&, UpstreamError& err, providers::ModelTask) override {
         ++calls;
         std::this_thread::sleep_for(std::chrono::milliseconds(300));  // long enough for every thread to miss
         if (fail_) {
@@ -31,6 +31,9 @@ public:
         return {"m1", "m2"};
     }
     UpstreamError chat(upstream::HttpClient&, const providers::ChatCall&, providers::ChatSink&) override { return {}; }
+    UpstreamError embeddings(upstream::HttpClient&, const providers::EmbeddingsCall&, providers::Embeddings&) override {
+        return {};
+    }
 
 private:
     std::string auth_header() const override { return ""; }

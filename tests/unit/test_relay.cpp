@@ -48,7 +48,12 @@ public:
         : Provider(make_config(name, retries, fallback)), log_(log) {}
     std::deque<Step> script;
 
-    std::vector<std::string> list_models(upstream::HttpClient&, UpstreamError&) override { return {}; }
+    std::vector<std::string> list_models(upstream::HttpClient&, UpstreamError&, providers::ModelTask) override {
+        return {};
+    }
+    UpstreamError embeddings(upstream::HttpClient&, const providers::EmbeddingsCall&, providers::Embeddings&) override {
+        return {};
+    }
 
     UpstreamError chat(upstream::HttpClient&, const providers::ChatCall& call, providers::ChatSink& sink) override {
         log_.push_back(name() + ":" + call.model);

@@ -16,6 +16,7 @@ http::Response me(Context& ctx);
 http::Response supported_models(Context& ctx);
 http::Response v1_models(Context& ctx);
 http::Response chat_completions(Context& ctx);
+http::Response embeddings(Context& ctx);
 http::Response usage(Context& ctx);
 http::Response keys_create(Context& ctx);
 http::Response keys_list(Context& ctx);
