@@ -76,7 +76,7 @@ public:
     void setUp() override { fake::reset(); }
 
     void testOpenAiCompatibleForwardedAsSent() {
-        for (const std::string& provider : {"openai", "inhouse"}) {
+        for (const std::string provider : {"openai", "inhouse"}) {
             fake::reset();
             const std::string body = R"({"model":")" + provider +
                                      R"(/text-embedding-3-small","input":["hello world","second one here"],"dimensions":4,"user":"u1"})";

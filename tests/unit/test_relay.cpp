@@ -141,7 +141,7 @@ struct World {
         relay::Backoff backoff;
         backoff.sleep = [this](std::chrono::milliseconds d) { sleeps_ms.push_back(static_cast<long>(d.count())); };
         const relay::Deps deps{*set, http, metrics, backoff};
-        return relay::relay_chat(deps, {body.get(), "req-1", 42}, providers::Target{a, "m0"}, sink);
+        return relay::relay_chat(deps, {body.get(), "req-1", 42, 0, {}, {}}, providers::Target{a, "m0"}, sink);
     }
 };
 
