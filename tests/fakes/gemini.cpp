@@ -391,6 +391,25 @@ void check_call_json(Problems& p, json_t* call, const std::string& path, const c
         invalid_value(p, field(path, payload), "type.googleapis.com/google.protobuf.Struct", v);
 }
 
+// Blob {mimeType, data (bytes: base64)}: https://ai.google.dev/api/caching#Blob ;
+// the types Gemini takes inline: https://ai.google.dev/gemini-api/docs/image-understanding ,
+// .../audio , .../document-processing (images PNG/JPEG/WEBP/HEIC/HEIF, the
+// common audio types, PDF and plain text).
+const char* const kInlineTypes[] = {"image/png",  "image/jpeg", "image/webp", "image/heic", "image/heif",
+                                    "audio/wav",  "audio/mp3",  "audio/mpeg", "audio/aiff", "audio/aac",
+                                    "audio/ogg",  "audio/flac", "application/pdf", "text/plain"};
+
+void check_blob_json(Problems& p, json_t* blob, const std::string& path) {
+    if (!json_is_object(blob)) return invalid_value(p, path, proto("Blob"), blob);
+    json_t* data = member(blob, "data");
+    if (!json_is_string(data) || !is_base64(json_string_value(data)) || json_string_length(data) == 0)
+        p.payload.emplace_back(field(path, "data"), "Invalid value at '" + field(path, "data") +
+                                                        "' (TYPE_BYTES), Base64 decoding failed for " + dump(data));
+    json_t* type = member(blob, "mimeType");
+    const std::string mime = json_is_string(type) ? json_string_value(type) : "";
+    if (!one_of(mime, kInlineTypes)) p.payload.emplace_back(field(path, "mime_type"), "Unsupported MIME type: " + mime);
+}
+
 void check_part_json(Problems& p, json_t* part, const std::string& path) {
     if (!json_is_object(part)) return invalid_value(p, path, proto("Part"), part);
     bool data_set = false;
@@ -409,6 +428,7 @@ void check_part_json(Problems& p, json_t* part, const std::string& path) {
         p.payload.emplace_back(field(path, "thought_signature"),
                                "Invalid value at '" + field(path, "thought_signature") +
                                    "' (TYPE_BYTES), Base64 decoding failed for " + dump(sig));
+    if (present(v = member(part, "inlineData"))) check_blob_json(p, v, field(path, "inline_data"));
     if (present(v = member(part, "functionCall")))
         check_call_json(p, v, field(path, "function_call"), "FunctionCall", "args");
     if (present(v = member(part, "functionResponse")))
