@@ -564,13 +564,21 @@ public:
                                                     "last_used_at")));
         ASSERT_STATUS(200, getAs("/api/me/", h));
         pollUntil(5, [&] { return !lastUsed().empty(); });
+        // Each worker writes a key's first use by it, then at most once a
+        // minute. Which worker serves a request is the kernel's choice, so:
+        // after a warm-up, two more rounds of 20 uses may move the column
+        // once (a worker that first sees the key then), never in both
+        // rounds; a write per request would move it in each.
+        auto column = [&] { return lines(sql("SELECT last_used_at FROM api_keys WHERE id = " + id))[0]; };
+        auto round = [&] {
+            for (int i = 0; i < 20; ++i) ASSERT_STATUS(200, getAs("/api/me/", h));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the writers' 1 s flush
+            return column();
+        };
+        const std::string v1 = round(), v2 = round(), v3 = round();
+        CPPUNIT_ASSERT_MESSAGE(v1 + " / " + v2 + " / " + v3, v1 == v2 || v2 == v3);
         const std::string first = lastUsed();
-        // Within the minute, more uses move nothing: no write per request.
-        const std::string before = lines(sql("SELECT last_used_at FROM api_keys WHERE id = " + id))[0];
-        for (int i = 0; i < 20; ++i) ASSERT_STATUS(200, getAs("/api/me/", h));
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        CPPUNIT_ASSERT_EQUAL(before, lines(sql("SELECT last_used_at FROM api_keys WHERE id = " + id))[0]);
-        CPPUNIT_ASSERT_EQUAL(first, lastUsed());
+        CPPUNIT_ASSERT_EQUAL(v3.substr(0, 19), first.substr(0, 10) + " " + first.substr(11, 8));
         const std::string inList = jstr(getWithBearer("/api/keys/", a.token).json().get(), "keys[0].last_used_at");
         CPPUNIT_ASSERT_EQUAL(first, inList);
     }
