@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "common/base64.h"
 #include "common/random.h"
 
 namespace llmapi::auth {
@@ -11,19 +12,6 @@ namespace llmapi::auth {
 namespace {
 
 constexpr char kUrlSafe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url_unpadded(const unsigned char* p, size_t n) {
-    std::string out;
-    out.reserve((n * 4 + 2) / 3);
-    for (size_t i = 0; i < n; i += 3) {
-        const unsigned v = (p[i] << 16) | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        out += kUrlSafe[(v >> 18) & 63];
-        out += kUrlSafe[(v >> 12) & 63];
-        if (i + 1 < n) out += kUrlSafe[(v >> 6) & 63];
-        if (i + 2 < n) out += kUrlSafe[v & 63];
-    }
-    return out;
-}
 
 bool url_safe(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -35,7 +23,7 @@ NewApiKey generate_api_key() {
     unsigned char bytes[32];
     random_bytes(bytes, sizeof bytes);
     NewApiKey k;
-    k.key = kApiKeyPrefix + base64url_unpadded(bytes, sizeof bytes);
+    k.key = kApiKeyPrefix + base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), Base64::UrlSafe, false);
     k.hash = hash_api_key(k.key);
     k.prefix = k.key.substr(0, kApiKeyShownPrefix);
     return k;

@@ -1,5 +1,7 @@
 #include "auth/password.h"
 
+#include "common/base64.h"
+
 #include <argon2.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -35,8 +37,6 @@ constexpr size_t kPbkdf2KeyLen = 32;  // Django: dklen = digest size of SHA-256
 constexpr size_t kArgon2HashLen = 32;
 constexpr size_t kSaltChars = 22;  // Django: ceil(128 bits / log2(62))
 
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 // Wipes derived keys on every exit path; a digest of a wrong guess is still
 // derived from the password, so don't leave it in freed heap memory.
 struct SecretBytes {
@@ -48,20 +48,7 @@ struct SecretBytes {
 };
 
 std::string b64_encode(const unsigned char* data, size_t len, bool pad) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < len; ++i) {
-        acc = (acc << 8) | data[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += kB64[(acc >> bits) & 0x3f];
-        }
-    }
-    if (bits > 0) out += kB64[(acc << (6 - bits)) & 0x3f];
-    while (pad && out.size() % 4 != 0) out += '=';
-    return out;
+    return base64_encode(std::string_view(reinterpret_cast<const char*>(data), len), Base64::Standard, pad);
 }
 
 // Strict unpadded decoding, as libargon2 (hence argon2-cffi) does it: rejects

@@ -4,12 +4,11 @@
 // streamGenerateContent with alt=sse), https://ai.google.dev/api/models#method:-models.list
 // (pageSize/pageToken/nextPageToken), key in the x-goog-api-key header —
 // never in the URL, where it would end up in logs.
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 
+#include "common/base64.h"
 #include "common/random.h"
 #include "providers/gemini_embeddings.h"
 #include "providers/gemini_translate.h"
@@ -133,18 +132,11 @@ private:
         for (const auto& image : gemini::remote_image_urls(body)) {
             upstream::Media m = upstream::fetch_media(image.url, limits);
             if (!m.ok) return client_error("The image at " + image.url + " could not be used: " + m.error + ".", image.param);
-            out[image.url] = gemini::InlineData{m.mime_type, base64(m.body)};
+            out[image.url] = gemini::InlineData{m.mime_type, base64_encode(m.body)};
         }
         return {};
     }
 
-    static std::string base64(const std::string& raw) {
-        std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(&out[0]),
-                                      reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
-        out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-        return out;
-    }
 
     static bool supports(const json_t* model, const char* wanted) {
         if (!json_is_string(json_object_get(model, "name"))) return false;

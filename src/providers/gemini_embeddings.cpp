@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/base64.h"
 #include "providers/gemini_translate.h"
 
 namespace llmapi::providers::gemini {
@@ -13,22 +14,6 @@ bool fail(TranslateError& err, const std::string& message) {
     err.param = "input";
     err.message = message;
     return false;
-}
-
-std::string base64(const std::string& raw) {
-    static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((raw.size() + 2) / 3 * 4);
-    for (size_t i = 0; i < raw.size(); i += 3) {
-        const uint32_t v = (uint32_t(static_cast<unsigned char>(raw[i])) << 16) |
-                           (i + 1 < raw.size() ? uint32_t(static_cast<unsigned char>(raw[i + 1])) << 8 : 0) |
-                           (i + 2 < raw.size() ? uint32_t(static_cast<unsigned char>(raw[i + 2])) : 0);
-        out += a[(v >> 18) & 63];
-        out += a[(v >> 12) & 63];
-        out += i + 1 < raw.size() ? a[(v >> 6) & 63] : '=';
-        out += i + 2 < raw.size() ? a[v & 63] : '=';
-    }
-    return out;
 }
 
 // OpenAI's base64 encoding: the vector's float32 values, little-endian, base64-encoded.
@@ -42,7 +27,7 @@ std::string float32_base64(const json_t* values) {
         std::memcpy(&bits, &f, 4);
         for (int b = 0; b < 4; ++b) bytes += static_cast<char>((bits >> (8 * b)) & 0xff);
     }
-    return base64(bytes);
+    return base64_encode(bytes);
 }
 
 }  // namespace

@@ -3,52 +3,13 @@
 #include <cstring>
 #include <regex>
 
+#include "common/base64.h"
 #include "providers/gemini_schema.h"
 #include "providers/gemini_translate.h"
 
 namespace llmapi::providers::gemini {
 
 namespace {
-
-constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string b64url_encode(const std::string& in) {
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                           static_cast<unsigned char>(in[i + 2]);
-        for (int s = 18; s >= 0; s -= 6) out += kB64Url[(v >> s) & 63];
-    }
-    if (i + 1 == in.size()) {
-        const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        out += kB64Url[(v >> 18) & 63];
-        out += kB64Url[(v >> 12) & 63];
-    } else if (i + 2 == in.size()) {
-        const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-        out += kB64Url[(v >> 18) & 63];
-        out += kB64Url[(v >> 12) & 63];
-        out += kB64Url[(v >> 6) & 63];
-    }
-    return out;
-}
-
-bool b64url_decode(const std::string& in, std::string& out) {
-    if (in.size() % 4 == 1) return false;
-    unsigned v = 0;
-    int bits = 0;
-    for (char c : in) {
-        const char* p = std::strchr(kB64Url, c);
-        if (!p || c == '\0') return false;
-        v = (v << 6) | static_cast<unsigned>(p - kB64Url);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((v >> bits) & 0xff);
-        }
-    }
-    return true;
-}
 
 bool fail(TranslateError& err, std::string param, std::string message) {
     err.param = std::move(param);
@@ -182,14 +143,14 @@ std::string encode_call_id(size_t ordinal, const std::string& gemini_id, const s
     json_object_set_new(payload.get(), "n", json_integer(static_cast<json_int_t>(ordinal)));
     if (!gemini_id.empty()) json_object_set_new(payload.get(), "i", json_stringn(gemini_id.data(), gemini_id.size()));
     if (!signature.empty()) json_object_set_new(payload.get(), "s", json_stringn(signature.data(), signature.size()));
-    return kCallIdMark + b64url_encode(json_to_string(payload.get()));
+    return kCallIdMark + base64_encode(json_to_string(payload.get()), Base64::UrlSafe, false);
 }
 
 CallIdExtras decode_call_id(const std::string& id) {
     CallIdExtras x;
     const size_t mark = std::strlen(kCallIdMark);
     std::string raw;
-    if (id.compare(0, mark, kCallIdMark) != 0 || !b64url_decode(id.substr(mark), raw)) return x;
+    if (id.compare(0, mark, kCallIdMark) != 0 || !base64url_decode(std::string_view(id).substr(mark), raw)) return x;
     JsonPtr payload(json_loadb(raw.data(), raw.size(), 0, nullptr));
     if (!json_is_object(payload.get()) || !json_is_integer(json_object_get(payload.get(), "n"))) return x;
     const json_t* i = json_object_get(payload.get(), "i");
