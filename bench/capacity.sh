@@ -25,8 +25,9 @@
 #   STREAM_CLIENT_TIMEOUT_S=120          a stream with no response this long is "hung"
 #   BENCH_NO_FLOOD=1                     skip the login flood
 #   BENCH_UPSTREAM_KEEPALIVE=1           let the pool keep its connections to the fake alive
-#   BENCH_LOADGEN_NICE=0                 nice level of the stream client and wrk (19: they stand for
-#                                        remote clients, whose CPU is not the host's; the probes keep 0)
+#   BENCH_LOADGEN_NICE=0                 nice level of the stream client, wrk and the fake (19: they stand
+#                                        for remote clients and the provider, whose CPU is not the host's;
+#                                        the probes keep 0)
 # The raw samples of the last run stay in var/bench-capacity/last-run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -150,6 +151,7 @@ rm -rf "$TMP" && mkdir -p "$TMP"
 
 # ---- the stream client -------------------------------------------------------
 build_stream_client
+build_tool sampler
 
 # ---- start: the fake, MariaDB, the pool, nginx -------------------------------
 FAKE=http://127.0.0.1:$FAKE_PORT
@@ -158,6 +160,8 @@ log "starting the stack in $VAR (nginx :$PORT, fake :$FAKE_PORT with $FAKE_THREA
     "${SERVER[workers]} workers x ${SERVER[threads]} threads, max_streams $(setting max_streams))"
 STACK_STARTED=1
 "$CTL" start >&2
+# The fake stands for the provider, whose CPU is not the host's either.
+echo "$LOADGEN_NICE" >"/proc/$(cat "$VAR/run/fake-llm.pid")/autogroup" 2>/dev/null || true
 
 pids_of() {  # fcgi | nginx: the master and its children
     local m
@@ -208,46 +212,25 @@ CHUNK_DELAY=$(((STREAM_S * 1000 + (EVENTS - 1) / 2) / (EVENTS - 1)))
 probe=$(curl -s -m 10 -X POST "$CHAT_URL" -H 'Content-Type: application/json' -H "$AUTH" -d "$SBODY" || true)
 grep -q 'data: \[DONE\]' <<<"$probe" || die "one stream through the gateway did not end with [DONE]: ${probe:0:200}"
 
+# The stream client and the login flooder, in a session (so a scheduling
+# autogroup) of their own at LOADGEN_NICE, as the pool, nginx, MariaDB and
+# the fake each are (scripts/lib.sh starts them with setsid, as systemd gives
+# each service its cgroup): CPU is shared between the groups, not between
+# their thousands of threads.
+loadgen() {
+    setsid sh -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$LOADGEN_NICE" "$@"
+}
+
 # ---- samplers ----------------------------------------------------------------
-# Sleeps what is left of a period (µs) begun at $2 (µs, from EPOCHREALTIME).
-sleep_rest() {
-    local left=$(($1 - (${EPOCHREALTIME/[.,]/} - $2)))
-    [ "$left" -gt 0 ] && sleep "$((left / 1000000)).$(printf '%06d' $((left % 1000000)))"
-    return 0
-}
-# Peaks of the pool's RSS / threads / descriptors and of nginx's RSS, every
-# 500 ms, into $1 as "pool_rss_kib pool_threads pool_fds nginx_rss_kib samples".
-proc_sampler() {
-    local out=$1 stop=$2 r t f nr pr=0 pt=0 pf=0 pn=0 n=0 t0
-    while [ ! -e "$stop" ]; do
-        t0=${EPOCHREALTIME/[.,]/}
-        read -r r t f < <(proc_figures $(pids_of fcgi)) || true
-        read -r nr _ < <(proc_figures $(pids_of nginx)) || true
-        [ "$r" -gt "$pr" ] && pr=$r; [ "$t" -gt "$pt" ] && pt=$t
-        [ "$f" -gt "$pf" ] && pf=$f; [ "$nr" -gt "$pn" ] && pn=$nr
-        n=$((n + 1))
-        echo "$pr $pt $pf $pn $n" >"$out.tmp" && mv "$out.tmp" "$out"
-        sleep_rest 500000 "$t0"
-    done
-}
-# One request: appends "http_code seconds curl_exit" to $1 (one write).
-probe() {  # out curl-args...   appends: status seconds curl-exit start-µs
-    local out=$1 line rc=0 start=${EPOCHREALTIME/[.,]/}; shift
-    line=$(curl -s -o /dev/null -m "$PROBE_TIMEOUT" -w '%{http_code} %{time_total}' "$@") || rc=$?
-    echo "${line:-000 0} $rc $start" >>"$out"
+# One request: appends "http_code seconds curl_exit start connect first_byte" to $1 (one write).
+probe() {  # out curl-args...   appends: status seconds curl-exit start-µs connect-s first-byte-s
+    local out=$1 line rc=0 start=${EPOCHREALTIME/[.,]/} t; shift
+    line=$(curl -s -o /dev/null -m "$PROBE_TIMEOUT" -w '%{http_code} %{time_total} %{time_connect} %{time_starttransfer}' "$@") || rc=$?
+    read -r -a t <<<"${line:-000 0 0 0}"
+    echo "${t[0]} ${t[1]} $rc $start ${t[2]} ${t[3]}" >>"$out"
 }
 # The probes of FILE started at or after µs timestamp T (for http_stats).
 probes_after() { awk -v t="$2" '$4 >= t' "$1"; }
-# Every 250 ms a curl of its own, so a slow answer does not delay the next sample.
-http_sampler() {  # out stop curl-args...
-    local out=$1 stop=$2 t0; shift 2
-    while [ ! -e "$stop" ]; do
-        t0=${EPOCHREALTIME/[.,]/}
-        probe "$out" "$@" &
-        sleep_rest 250000 "$t0"
-    done
-    wait
-}
 # One request after another, 250 ms apart.
 http_loop() {  # out stop curl-args...
     local out=$1 stop=$2; shift 2
@@ -271,8 +254,12 @@ SAMPLERS=()
 start_samplers() {  # tag: proc + healthz samplers into $TMP/<tag>.*
     local tag=$1
     rm -f "$TMP/$tag.stop" "$TMP/$tag.proc" "$TMP/$tag.healthz"
-    proc_sampler "$TMP/$tag.proc" "$TMP/$tag.stop" & SAMPLERS+=($!); BG_PIDS+=($!)
-    http_sampler "$TMP/$tag.healthz" "$TMP/$tag.stop" "$GW/healthz" & SAMPLERS+=($!); BG_PIDS+=($!)
+    # bench/sampler.cpp: one small process each, not shell loops (their forks
+    # were ~45 % of the CPU during a 4,000-stream opening).
+    "$BIN/sampler" proc "$TMP/$tag.proc" "$TMP/$tag.stop" "$VAR/run/fcgi.pid" "$VAR/run/nginx.pid" &
+    SAMPLERS+=($!); BG_PIDS+=($!)
+    "$BIN/sampler" http "$TMP/$tag.healthz" "$TMP/$tag.stop" "$GW/healthz" "$PROBE_TIMEOUT" &
+    SAMPLERS+=($!); BG_PIDS+=($!)
 }
 stop_samplers() {  # tag
     touch "$TMP/$1.stop"
@@ -335,7 +322,7 @@ for n in "${LEVELS[@]}"; do
 
     start_samplers "s$n"
     client_t0=${EPOCHREALTIME/[.,]/}
-    nice -n "$LOADGEN_NICE" "$BIN/stream-client" "$CHAT_URL" "$n" "$SBODY" "$AUTH" >"$TMP/s$n.client" 2>"$TMP/s$n.client-err" &
+    loadgen "$BIN/stream-client" "$CHAT_URL" "$n" "$SBODY" "$AUTH" >"$TMP/s$n.client" 2>"$TMP/s$n.client-err" &
     CLIENT_PID=$!; BG_PIDS+=("$CLIENT_PID")
     # Half-way through the streams (the opening storm is over): 10 more
     # chats, one after another, as a client arriving then would send them;
@@ -402,7 +389,7 @@ if [ "${BENCH_NO_FLOOD:-0}" != 1 ]; then
         http_loop "$TMP/$tag.chat" "$TMP/$tag.stop" "${chat_args[@]}" & SAMPLERS+=($!); BG_PIDS+=($!)
         if [ "$2" = wrk ]; then
             FLOOD_BODY="{\"username\":\"$USER_NAME\",\"password\":\"wrong-password\"}" \
-                nice -n "$LOADGEN_NICE" wrk -t1 -c"$FLOOD_CONNS" -d"${FLOOD_S}s" --timeout "$((FLOOD_S + 30))s" -s "$BENCH/login_flood.lua" \
+                loadgen wrk -t1 -c"$FLOOD_CONNS" -d"${FLOOD_S}s" --timeout "$((FLOOD_S + 30))s" -s "$BENCH/login_flood.lua" \
                 "$GW/api/token/" >"$TMP/wrk.out" 2>&1 &
             WRK_PID=$!; BG_PIDS+=("$WRK_PID")
             wait "$WRK_PID" || true

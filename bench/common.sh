@@ -24,12 +24,15 @@ cpu_ticks() {  # utime + stime (clock ticks) of the given pids; comm may hold sp
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; }
 fake_reset() { curl -s -o /dev/null -X DELETE "$FAKE/_control/requests"; curl -s -o /dev/null -X DELETE "$FAKE/_control/script"; }
 
-# bench/stream_client.cpp, compiled into $BIN when missing or older than its source.
-build_stream_client() {
-    if [ ! -x "$BIN/stream-client" ] || [ "$BENCH/stream_client.cpp" -nt "$BIN/stream-client" ]; then
-        log "compiling the stream client"
+# bench/NAME.cpp (stream_client, sampler), compiled into $BIN/NAME (with - for _)
+# when missing or older than its source.
+build_tool() {
+    local name=$1 bin="$BIN/${1//_/-}"
+    if [ ! -x "$bin" ] || [ "$BENCH/$name.cpp" -nt "$bin" ]; then
+        log "compiling bench/$name.cpp"
         # shellcheck disable=SC2046  # pkg-config's flags are split on purpose
-        g++ -O2 -std=c++17 -Wall -Wextra "$BENCH/stream_client.cpp" $(pkg-config --cflags --libs libcurl) \
-            -o "$BIN/stream-client" || die "could not build bench/stream_client.cpp"
+        g++ -O2 -std=c++17 -Wall -Wextra -pthread "$BENCH/$name.cpp" $(pkg-config --cflags --libs libcurl) \
+            -o "$bin" || die "could not build bench/$name.cpp"
     fi
 }
+build_stream_client() { build_tool stream_client; }

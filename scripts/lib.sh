@@ -49,6 +49,12 @@ secret() { ensure_secret "$1" || true; cat "$VAR/secrets/$1"; }
 
 # ---- MariaDB: a private server on a unix socket under $VAR/mysql ----------
 DB_SOCK() { echo "$VAR/mysql/mysqld.sock"; }
+# Each daemon below starts in a session of its own (setsid; in a script
+# without job control it execs in place, so $! stays the daemon's pid). The
+# kernel shares the CPU between sessions (autogroups) before it shares it
+# between their threads, as systemd does between services' cgroups: without
+# it the pool's thousands of threads outweighed nginx and MariaDB during a
+# burst of streams, and a health check waited seconds (bench/README.md).
 mysql_root() { mariadb --no-defaults -S "$(DB_SOCK)" -uroot "$@"; }
 
 db_start() {
@@ -61,7 +67,7 @@ db_start() {
             || die "mariadb-install-db failed, see $VAR/log/mariadb-install.log"
     fi
     if mysql_root -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
-    mariadbd --no-defaults --datadir="$d" --user=root --socket="$(DB_SOCK)" --pid-file="$d/mysqld.pid" \
+    setsid mariadbd --no-defaults --datadir="$d" --user=root --socket="$(DB_SOCK)" --pid-file="$d/mysqld.pid" \
         --skip-networking --skip-name-resolve --log-error="$VAR/log/mariadb.log" \
         --innodb-buffer-pool-size=64M --max-connections=500 </dev/null >/dev/null 2>&1 &
     local i
@@ -116,7 +122,7 @@ export_runtime_env() {
 
 pool_start() {
     "$ROOT/llm-api-fcgi" --config "$CONFIG" --check >/dev/null || exit 1
-    "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" </dev/null >>"$VAR/log/fcgi.log" 2>&1 &
+    setsid "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" </dev/null >>"$VAR/log/fcgi.log" 2>&1 &
     local i
     for i in $(seq 1 50); do [ -S "$LLMAPI_SERVER_SOCKET" ] && return 0; sleep 0.1; done
     die "worker pool did not start, see $VAR/log/fcgi.log"
@@ -165,7 +171,7 @@ nginx_start() {
     nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" \
         || die "nginx configuration test failed"
     # Daemons never hold our stdout: a caller reading it (popen) would wait forever.
-    nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" </dev/null >>"$VAR/log/nginx.out" 2>&1 &
+    setsid nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" </dev/null >>"$VAR/log/nginx.out" 2>&1 &
     local i
     for i in $(seq 1 50); do
         curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/healthz" && return 0
@@ -196,7 +202,7 @@ fake_start() {
     # connection, 1100 when unset), for benchmarks holding more streams.
     local threads=()
     [ -n "${LLMAPI_FAKE_THREADS:-}" ] && threads=(--threads "$LLMAPI_FAKE_THREADS")
-    "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" "${threads[@]}" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
+    setsid "$ROOT/tests/fakes/fake-llm" --port "$FAKE_PORT" "${threads[@]}" </dev/null >>"$VAR/log/fake-llm.log" 2>&1 &
     echo $! > "$VAR/run/fake-llm.pid"
     local i
     for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$FAKE_PORT/" && return 0; sleep 0.1; done
