@@ -9,7 +9,7 @@ CONFIG=${LLMAPI_CONFIG:-$ROOT/conf/app.ini}
 PACKAGES="build-essential autoconf autoconf-archive automake libtool pkg-config
   libfcgi-dev libcgicc-dev libjansson-dev libjwt-dev libmysqlcppconn-dev
   libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev libcpp-httplib-dev
-  nginx mariadb-server mariadb-client curl"
+  nginx mariadb-server mariadb-client curl openssl"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -135,6 +135,31 @@ pool_stop() {
     local i
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+}
+
+# A private CA and a certificate for 127.0.0.1, ::1 and localhost signed by
+# it, made once in $1 (ca.crt, server.crt, server.key): for run.sh --tls and
+# the tests. ECDSA P-256, so the ECDHE-ECDSA suites are the ones negotiated.
+tls_ensure() {
+    local d=$1
+    [ -s "$d/server.crt" ] && [ -s "$d/server.key" ] && [ -s "$d/ca.crt" ] && return 0
+    mkdir -p "$d"
+    (
+        set -e
+        cd "$d"
+        umask 077
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+            -subj "/CN=LLM Service API local CA" -keyout ca.key -out ca.crt \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+            -keyout server.key -out server.csr
+        printf '%s\n' 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1' 'basicConstraints=CA:FALSE' \
+            'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' >server.ext
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 \
+            -extfile server.ext -out server.crt
+        rm -f server.csr server.ext ca.srl
+        chmod 0644 ca.crt server.crt
+    ) >"$d/openssl.log" 2>&1 || die "could not make a TLS certificate in $d (see $d/openssl.log)"
 }
 
 render_nginx() {

@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
                     s.port, s.workers, s.threads, s.max_streams, s.thread_stack_kb, s.max_body_bytes, s.socket.c_str());
         std::printf("priority_socket='%s'\npriority_threads=%d\n", s.priority_socket.c_str(), s.priority_threads);
         std::printf("login_rate_per_minute=%ld\nlogin_burst=%ld\n", cfg.auth.login_rate_per_minute, cfg.auth.login_burst);
+        // Validated above: addresses, CIDRs and paths without quotes.
+        std::printf("bind='%s'\ntls_port=%d\ntls_cert='%s'\ntls_key='%s'\nhttp_redirect=%d\ntrusted_proxies='%s'\n",
+                    s.bind.c_str(), s.tls_port, s.tls_cert.c_str(), s.tls_key.c_str(), s.http_redirect ? 1 : 0,
+                    s.trusted_proxies.c_str());
         return 0;
     }
     if (list_providers) {

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -77,6 +79,52 @@ std::string unknown_setting(const Ini& ini, const std::string& path) {
 }
 
 // Checks that span keys, or that no single key's type says.
+bool is_ip(const std::string& s) {
+    unsigned char buf[sizeof(in6_addr)];
+    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+// An address, or address/prefix with the prefix in range for its family.
+bool is_cidr(const std::string& s) {
+    const size_t slash = s.find('/');
+    if (slash == std::string::npos) return is_ip(s);
+    const std::string addr = s.substr(0, slash), bits = s.substr(slash + 1);
+    if (!is_ip(addr) || bits.empty() || bits.size() > 3 ||
+        bits.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    return std::stoi(bits) <= (addr.find(':') == std::string::npos ? 32 : 128);
+}
+
+// An absolute path nginx's config and a shell's quotes take as it is.
+bool is_plain_path(const std::string& s) {
+    return !s.empty() && s[0] == '/' &&
+           s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@+-") ==
+               std::string::npos;
+}
+
+// What nginx's site is rendered from: caught here, not by `nginx -t` later.
+std::string check_listening(const ServerConfig& s) {
+    if (!is_ip(s.bind))
+        return bad_value("server", "bind", "must be an IP address (0.0.0.0, ::, 127.0.0.1...), got '" + s.bind + "'");
+    if (s.tls_port != 0) {
+        if (s.tls_port == s.port) return bad_value("server", "tls_port", "must differ from [server] port");
+        for (auto [key, path] : {std::pair<const char*, const std::string*>{"tls_cert", &s.tls_cert}, {"tls_key", &s.tls_key}}) {
+            if (path->empty()) return bad_value("server", key, "is required when tls_port is set");
+            if (!is_plain_path(*path))
+                return bad_value("server", key, "must be an absolute path of letters, digits and _./@+-");
+        }
+    } else if (s.http_redirect) {
+        return bad_value("server", "http_redirect", "needs tls_port");
+    }
+    std::string list = s.trusted_proxies;
+    for (char& ch : list)
+        if (ch == ',') ch = ' ';
+    std::istringstream words(list);
+    for (std::string w; words >> w;)
+        if (!is_cidr(w)) return bad_value("server", "trusted_proxies", "'" + w + "' is not an address or CIDR");
+    return "";
+}
+
 std::string cross_check(const Config& c, bool require_secret) {
     for (const ProviderConfig& p : c.providers.providers) {
         const std::string section = "provider." + p.name;
@@ -94,6 +142,7 @@ std::string cross_check(const Config& c, bool require_secret) {
     if (c.database.name.empty()) return bad_value("database", "name", "is required");
     if (c.database.user.empty()) return bad_value("database", "user", "is required");
     if (c.server.socket.empty()) return bad_value("server", "socket", "is required");
+    if (std::string e = check_listening(c.server); !e.empty()) return e;
     if (c.server.priority_socket.empty()) return bad_value("server", "priority_socket", "is required");
     if (c.server.priority_socket == c.server.socket)
         return bad_value("server", "priority_socket", "must differ from [server] socket");

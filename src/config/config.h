@@ -10,6 +10,12 @@ namespace llmapi::config {
 
 struct ServerConfig {
     int port{};
+    std::string bind;             // nginx listens here (an IP address)
+    int tls_port{};               // 0 = no TLS listener
+    std::string tls_cert;         // PEM chain and key nginx reads (root), not the workers
+    std::string tls_key;
+    bool http_redirect{};         // plain HTTP from non-loopback clients -> 308 to HTTPS
+    std::string trusted_proxies;  // CIDRs whose X-Forwarded-For nginx believes (real_ip)
     int workers{};
     int threads{};      // request threads beside the chats' (health checks, logins, models, refusals)
     int max_streams{};  // chat requests per worker; a worker runs threads + max_streams threads

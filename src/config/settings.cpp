@@ -56,7 +56,17 @@ constexpr const char* kP = kProviderTemplate;
 // In a function so no static initialiser elsewhere can see it unbuilt.
 const std::vector<Setting>& table() {
     static const std::vector<Setting> kSettings = {
-        integer("server", "port", 1, 65535, "8000", at<kServer, &S::port>, "nginx listens on 127.0.0.1:<port>"),
+        integer("server", "port", 1, 65535, "8000", at<kServer, &S::port>, "nginx listens on <bind>:<port>, plain HTTP"),
+        text("server", "bind", "127.0.0.1", at<kServer, &S::bind>,
+             "the address nginx listens on (0.0.0.0, :: or one of the host's); rendered into nginx's site"),
+        integer("server", "tls_port", 0, 65535, "0", at<kServer, &S::tls_port>,
+                "nginx also listens on <bind>:<tls_port> with TLS and HTTP/2 (0 = off)"),
+        text("server", "tls_cert", "", at<kServer, &S::tls_cert>, "PEM certificate chain for tls_port (read by nginx)"),
+        text("server", "tls_key", "", at<kServer, &S::tls_key>, "PEM private key for tls_port (read by nginx)"),
+        boolean("server", "http_redirect", "false", at<kServer, &S::http_redirect>,
+                "with tls_port: plain-HTTP requests from non-loopback clients get 308 to HTTPS"),
+        text("server", "trusted_proxies", "", at<kServer, &S::trusted_proxies>,
+             "addresses or CIDRs (comma-separated) of load balancers whose X-Forwarded-For nginx believes"),
         integer("server", "workers", 1, 256, "2", at<kServer, &S::workers>, "FastCGI worker processes"),
         integer("server", "threads", 1, 4096, "64", at<kServer, &S::threads>,
                 "request threads per worker for everything but chats (they stay free for it)"),

@@ -101,6 +101,13 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t uploadTotal, curl_
     return 0;
 }
 
+// An https:// URL is checked against the test stack's private CA
+// (LLMAPI_TEST_CA, from stack.sh env), as a client given --cacert would.
+void trustTestCa(CURL* c, const std::string& url) {
+    const char* ca = std::getenv("LLMAPI_TEST_CA");
+    if (url.rfind("https://", 0) == 0 && ca && *ca) curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+}
+
 Response perform(const std::string& method, const std::string& url, const std::string& body,
                  const std::vector<std::string>& headers, const std::function<void()>& onSent) {
     CurlPtr curl(curl_easy_init());
@@ -111,6 +118,7 @@ Response perform(const std::string& method, const std::string& url, const std::s
 
     Response resp;
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    trustTestCa(c, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -141,6 +149,7 @@ Response perform(const std::string& method, const std::string& url, const std::s
     if (rc != CURLE_OK)
         throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &resp.httpVersion);
     return resp;
 }
 
@@ -224,6 +233,11 @@ size_t onStreamBody(char* data, size_t size, size_t n, void* user) {
 
 StreamResponse streamRequest(const std::string& method, const std::string& path, const std::string& body,
                              const std::vector<std::string>& headers, size_t stopAfterEvents, long timeoutS) {
+    return streamRequestUrl(method, baseUrl() + path, body, headers, stopAfterEvents, timeoutS);
+}
+
+StreamResponse streamRequestUrl(const std::string& method, const std::string& url, const std::string& body,
+                                const std::vector<std::string>& headers, size_t stopAfterEvents, long timeoutS) {
     CurlPtr curl(curl_easy_init());
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     CURL* c = curl.get();
@@ -235,8 +249,8 @@ StreamResponse streamRequest(const std::string& method, const std::string& path,
     st.resp = &resp;
     st.start = std::chrono::steady_clock::now();
     st.stopAfter = stopAfterEvents;
-    std::string url = baseUrl() + path;
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    trustTestCa(c, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -257,6 +271,7 @@ StreamResponse streamRequest(const std::string& method, const std::string& path,
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && resp.hungUp))
         throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &resp.httpVersion);
     return resp;
 }
 

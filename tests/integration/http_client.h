@@ -24,6 +24,7 @@ using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
 struct Response {
     long status = 0;
+    long httpVersion = 0;  // CURL_HTTP_VERSION_1_1, _2_0, ... as negotiated
     Headers headers;     // of the final response (not of any "100 Continue")
     std::string body;
 
@@ -70,6 +71,7 @@ struct SseEvent {
 
 struct StreamResponse {
     long status = 0;
+    long httpVersion = 0;          // as negotiated (CURL_HTTP_VERSION_2_0 over TLS with ALPN)
     Headers headers;
     std::string body;              // every byte received
     std::vector<SseEvent> events;  // parsed as they arrived (\n, \r\n or \r line ends)
@@ -84,6 +86,11 @@ struct StreamResponse {
 StreamResponse streamRequest(const std::string& method, const std::string& path, const std::string& body,
                              const std::vector<std::string>& headers, size_t stopAfterEvents = 0,
                              long timeoutS = 60);
+
+// The same, to an absolute URL (https:// ones trust LLMAPI_TEST_CA).
+StreamResponse streamRequestUrl(const std::string& method, const std::string& url, const std::string& body,
+                                const std::vector<std::string>& headers, size_t stopAfterEvents = 0,
+                                long timeoutS = 60);
 
 // jansson helpers.
 JsonPtr parseJson(const std::string& text);           // null on error

@@ -21,6 +21,21 @@ std::string stackEnv(const char* name) {
     return v;
 }
 
+SecondGateway::SecondGateway(const std::vector<std::string>& settings) {
+    std::string args = "second-start";
+    for (const std::string& kv : settings) args += " " + shellQuote(kv);
+    const auto out = lines(ctl(args));
+    if (out.empty() || out.back().rfind("http://", 0) != 0) throw std::runtime_error("second-start printed no URL");
+    url_ = out.back();
+}
+
+SecondGateway::~SecondGateway() {
+    try {
+        ctl("second-stop");
+    } catch (const std::exception&) {
+    }
+}
+
 std::string ctl(const std::string& args) {
     // Output goes to a file, not a pipe: a daemon the script starts could hold
     // a pipe open forever. `timeout` bounds a stuck script.

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "http_client.h"
 
@@ -32,6 +33,20 @@ void configSet(const std::string& section, const std::string& key, const std::st
 // SIGHUP, then waits (20 s at most, else throws) until a full new set of
 // workers runs and, with `oldGone`, every old one has exited. Returns the new pids.
 std::set<std::string> reloadWorkers(bool oldGone = true);
+
+// The second gateway (its own nginx and worker pool on port + 1, the same
+// MariaDB) for a scope; `settings` are LLMAPI_SERVER_KEY=VALUE of its own.
+class SecondGateway {
+public:
+    explicit SecondGateway(const std::vector<std::string>& settings = {});
+    ~SecondGateway();
+    SecondGateway(const SecondGateway&) = delete;
+    SecondGateway& operator=(const SecondGateway&) = delete;
+    const std::string& url() const { return url_; }
+
+private:
+    std::string url_;
+};
 
 // GET /healthz answers 200 within `seconds`.
 bool waitHealthy(double seconds = 15);

@@ -5,7 +5,8 @@
 #   stack.sh start | stop | restart | kill-worker | worker-pids | sql "STATEMENT"
 #            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
 #            config-set SECTION KEY VALUE   (edits the stack's copy of its app.ini)
-#            second-start | second-stop     (a second gateway, nginx on port+1, same database)
+#            second-start [LLMAPI_SERVER_K=V...] | second-stop
+#                                           (a second gateway, nginx on port+1, same database)
 #            admin ARGS...                  (llm-api-admin against this stack's database)
 set -euo pipefail
 VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
@@ -21,6 +22,9 @@ export LLMAPI_SERVER_WORKERS=${LLMAPI_SERVER_WORKERS:-2}
 # 4 + 12 threads a worker: 12 chat seats each (24 on the host), 4 more for the rest.
 export LLMAPI_SERVER_THREADS=${LLMAPI_SERVER_THREADS:-4}
 export LLMAPI_SERVER_MAX_STREAMS=${LLMAPI_SERVER_MAX_STREAMS:-12}
+# HTTPS too, on port + 443, with a private CA's certificate (tls_ensure).
+export LLMAPI_SERVER_TLS_PORT=${LLMAPI_TEST_TLS_PORT:-$((LLMAPI_SERVER_PORT + 443))}
+export LLMAPI_SERVER_TLS_CERT=$VAR/tls/server.crt LLMAPI_SERVER_TLS_KEY=$VAR/tls/server.key
 
 # app-test.ini points providers at the fake on 18998; another fake port
 # (parallel stacks, the benchmarks) moves them along.
@@ -55,12 +59,19 @@ second_env() {
     export LLMAPI_SERVER_SOCKET=$VAR/run/fcgi.sock LLMAPI_SERVER_PRIORITY_SOCKET=$VAR/run/fcgi-priority.sock
     export LLMAPI_SERVER_SPOOL_DIR=$VAR/spool
     export LLMAPI_SERVER_ACCESS_LOG=$VAR/log/access.log LLMAPI_SERVER_PORT=$((LLMAPI_SERVER_PORT + 1))
+    export LLMAPI_SERVER_TLS_PORT=0
 }
 
 case "${1:-}" in
-    start) mkdir -p "$VAR/run" "$VAR/log"; fake_start; stack_start ;;
+    start) mkdir -p "$VAR/run" "$VAR/log"; tls_ensure "$VAR/tls"; fake_start; stack_start ;;
     stop) (second_env; nginx_stop; pool_stop); stack_stop; fake_stop ;;
-    second-start) second_env; pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
+    second-start)  # [LLMAPI_SERVER_KEY=VALUE...]: settings of the second gateway's own
+        second_env
+        shift
+        for kv in "$@"; do
+            case "$kv" in LLMAPI_SERVER_*=*) export "${kv?}" ;; *) die "second-start: not LLMAPI_SERVER_KEY=VALUE: $kv" ;; esac
+        done
+        pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
     second-stop) second_env; nginx_stop; pool_stop ;;
     config-set) config_set "$2" "$3" "$4" ;;
     restart) stack_stop; stack_start ;;
@@ -80,6 +91,8 @@ case "${1:-}" in
         export_runtime_env
         echo "LLMAPI_TEST_URL=http://127.0.0.1:$LLMAPI_SERVER_PORT"
         echo "LLMAPI_TEST_SECRET=$LLMAPI_JWT_SECRET"
-        echo "LLMAPI_TEST_FAKE_URL=http://127.0.0.1:$LLMAPI_FAKE_PORT" ;;
+        echo "LLMAPI_TEST_FAKE_URL=http://127.0.0.1:$LLMAPI_FAKE_PORT"
+        echo "LLMAPI_TEST_TLS_URL=https://127.0.0.1:$LLMAPI_SERVER_TLS_PORT"
+        echo "LLMAPI_TEST_CA=$VAR/tls/ca.crt" ;;
     *) echo "usage: $0 start|stop|restart|kill-worker|worker-pids|sql STATEMENT|reload|pool-stop|pool-start|db-stop|db-start|env" >&2; exit 2 ;;
 esac

@@ -260,26 +260,6 @@ void assertTooMany(const std::string& code, long expected, const Response& r, co
 long secondsLeftInMinute() { return 60 - static_cast<long>(std::time(nullptr) % 60); }
 long secondsLeftInDay() { return 86400 - static_cast<long>(std::time(nullptr) % 86400); }
 
-// The second gateway (its own nginx and worker pool, the same MariaDB) for a scope.
-class SecondGateway {
-public:
-    SecondGateway() {
-        const auto out = lines(ctl("second-start"));
-        if (out.empty() || out.back().rfind("http://", 0) != 0) throw std::runtime_error("second-start printed no URL");
-        url_ = out.back();
-    }
-    ~SecondGateway() {
-        try {
-            ctl("second-stop");
-        } catch (const std::exception&) {
-        }
-    }
-    const std::string& url() const { return url_; }
-
-private:
-    std::string url_;
-};
-
 }  // namespace
 
 class AccountingTest : public CppUnit::TestFixture {

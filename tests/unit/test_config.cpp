@@ -129,6 +129,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnknownKeyInFile);
     CPPUNIT_TEST(testUnknownSection);
     CPPUNIT_TEST(testUnknownEnvOverride);
+    CPPUNIT_TEST(testListening);
     CPPUNIT_TEST(testShippedAppIni);
     CPPUNIT_TEST(testDocumentationCheck);
     CPPUNIT_TEST(testDescribe);
@@ -430,6 +431,33 @@ public:
         CPPUNIT_ASSERT(load_ok("", other).providers.providers.empty());
     }
 
+    // What nginx's site is rendered from ([server] bind, tls_*, trusted_proxies).
+    void testListening() {
+        const Config d = load_ok("");
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), d.server.bind);
+        CPPUNIT_ASSERT_EQUAL(0, d.server.tls_port);
+        CPPUNIT_ASSERT(!d.server.http_redirect);
+        const Config c = load_ok(
+            "[server]\nbind = ::\ntls_port = 443\ntls_cert = /etc/ssl/certs/a.pem\n"
+            "tls_key = /etc/ssl/private/a.key\nhttp_redirect = true\ntrusted_proxies = 10.0.0.0/8, fd00::/8,192.0.2.7\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("::"), c.server.bind);
+        CPPUNIT_ASSERT_EQUAL(443, c.server.tls_port);
+        CPPUNIT_ASSERT(c.server.http_redirect);
+        load_error("[server]\nbind = localhost\n", "[server] bind must be an IP address");
+        load_error("[server]\ntls_port = 8000\ntls_cert = /a\ntls_key = /b\n", "[server] tls_port must differ");
+        load_error("[server]\ntls_port = 8443\n", "[server] tls_cert is required when tls_port is set");
+        load_error("[server]\ntls_port = 8443\ntls_cert = /a\n", "[server] tls_key is required");
+        // Rendered into nginx's config and read back by a shell: nothing to escape.
+        load_error("[server]\ntls_port = 8443\ntls_cert = a.pem\ntls_key = /b\n", "[server] tls_cert must be an absolute path");
+        load_error("[server]\ntls_port = 8443\ntls_cert = /a;b\ntls_key = /b\n", "[server] tls_cert must be an absolute path");
+        load_error("[server]\ntls_port = 8443\ntls_cert = /a\ntls_key = /b'c\n", "[server] tls_key must be an absolute path");
+        load_error("[server]\nhttp_redirect = true\n", "[server] http_redirect needs tls_port");
+        load_error("[server]\ntrusted_proxies = 10.0.0.0/33\n", "'10.0.0.0/33' is not an address or CIDR");
+        load_error("[server]\ntrusted_proxies = fd00::/129\n", "'fd00::/129'");
+        load_error("[server]\ntrusted_proxies = 10.0.0.0/8;rm\n", "'10.0.0.0/8;rm'");
+        load_error("[server]\ntrusted_proxies = lb.example\n", "'lb.example'");
+    }
+
     // conf/app.ini loads, and documents exactly the declared keys with their defaults.
     void testShippedAppIni() {
         const std::string path = std::string(LLMAPI_TOP_SRCDIR) + "/conf/app.ini";
@@ -455,7 +483,7 @@ public:
     void testDescribe() {
         const std::string text = llmapi::config::describe();
         CPPUNIT_ASSERT_EQUAL(std::string(), documentation_errors(text));
-        CPPUNIT_ASSERT(text.find("port = 8000                 ; nginx listens on 127.0.0.1:<port> (1 to 65535)\n") !=
+        CPPUNIT_ASSERT(text.find("port = 8000                 ; nginx listens on <bind>:<port>, plain HTTP (1 to 65535)\n") !=
                        std::string::npos);
         load_ok(text);
     }
