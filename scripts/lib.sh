@@ -120,11 +120,19 @@ export_runtime_env() {
     fi
 }
 
+# [server] socket is a unix socket path or IPv4:port.
+fcgi_listening() {
+    case "$1" in
+        /*) [ -S "$1" ] ;;
+        *) (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null ;;
+    esac
+}
+
 pool_start() {
     "$ROOT/llm-api-fcgi" --config "$CONFIG" --check >/dev/null || exit 1
     setsid "$ROOT/llm-api-fcgi" --config "$CONFIG" --pid-file "$VAR/run/fcgi.pid" </dev/null >>"$VAR/log/fcgi.log" 2>&1 &
     local i
-    for i in $(seq 1 50); do [ -S "$LLMAPI_SERVER_SOCKET" ] && return 0; sleep 0.1; done
+    for i in $(seq 1 50); do fcgi_listening "$LLMAPI_SERVER_SOCKET" && return 0; sleep 0.1; done
     die "worker pool did not start, see $VAR/log/fcgi.log"
 }
 

@@ -17,6 +17,11 @@ eval "$show"
     [ -n "$login_rate_per_minute" ] && [ -n "$login_burst" ] && [ -n "$bind" ] && [ -n "$tls_port" ] ||
     { echo "$0: incomplete --show output" >&2; exit 1; }
 
+# The workers' sockets as an upstream's server: unix:PATH, or IPv4:port.
+upstream_of() { case "$1" in /*) echo "unix:$1" ;; *) echo "$1" ;; esac; }
+socket=$(upstream_of "$socket")
+priority_socket=$(upstream_of "$priority_socket")
+
 # An IPv6 address goes in brackets in a listen directive.
 case "$bind" in *:*) addr="[$bind]" ;; *) addr=$bind ;; esac
 

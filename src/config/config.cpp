@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/endpoint.h"
 #include "config/ini.h"
 #include "config/settings.h"
 
@@ -125,6 +126,30 @@ std::string check_listening(const ServerConfig& s) {
     return "";
 }
 
+// Where the workers listen; a TCP socket needs the list of web servers
+// allowed to connect (libfcgi's FCGI_WEB_SERVER_ADDRS: IPv4 addresses).
+std::string check_fastcgi(const ServerConfig& s) {
+    bool tcp = false;
+    for (auto [key, text] : {std::pair<const char*, const std::string*>{"socket", &s.socket},
+                             {"priority_socket", &s.priority_socket}}) {
+        std::string why;
+        const auto e = parse_endpoint(*text, why);
+        if (!e) return bad_value("server", key, why);
+        tcp = tcp || e->tcp;
+    }
+    std::string list = s.fcgi_allowed_addresses;
+    for (char& ch : list)
+        if (ch == ',') ch = ' ';
+    std::istringstream words(list);
+    int n = 0;
+    for (std::string w; words >> w; ++n)
+        if (!is_ipv4(w)) return bad_value("server", "fcgi_allowed_addresses", "'" + w + "' is not an IPv4 address");
+    if (tcp && n == 0)
+        return bad_value("server", "fcgi_allowed_addresses",
+                         "is required with a host:port socket (the web servers' addresses, e.g. 127.0.0.1)");
+    return "";
+}
+
 std::string cross_check(const Config& c, bool require_secret) {
     for (const ProviderConfig& p : c.providers.providers) {
         const std::string section = "provider." + p.name;
@@ -146,6 +171,7 @@ std::string cross_check(const Config& c, bool require_secret) {
     if (c.server.priority_socket.empty()) return bad_value("server", "priority_socket", "is required");
     if (c.server.priority_socket == c.server.socket)
         return bad_value("server", "priority_socket", "must differ from [server] socket");
+    if (std::string e = check_fastcgi(c.server); !e.empty()) return e;
     return "";
 }
 

@@ -21,7 +21,8 @@ struct ServerConfig {
     int max_streams{};  // chat requests per worker; a worker runs threads + max_streams threads
     int thread_stack_kb{};
     long max_body_bytes{};
-    std::string socket;        // FastCGI unix socket
+    std::string socket;        // FastCGI: a unix socket path, or IPv4:port (config/endpoint.h)
+    std::string fcgi_allowed_addresses;  // with a TCP socket: the web servers' IPv4 addresses
     std::string socket_group;     // the socket is 0660 in this group (nginx's user is in it)
     std::string priority_socket;  // health checks and metrics: their own socket and threads
     int priority_threads{};

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "limits/seats.h"
 #include "providers/provider.h"
+#include "server/listen.h"
 #include "server/worker.h"
 
 extern char** environ;
@@ -32,41 +33,6 @@ namespace llmapi::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Mode 0660: only the service's user and `group` (nginx's) reach the
-// workers; any other local user would bypass nginx's limits.
-void restrict_socket(const std::string& path, const std::string& group_name) {
-    chmod(path.c_str(), 0660);
-    if (group_name.empty()) return;
-    const struct group* g = getgrnam(group_name.c_str());
-    if (!g) {
-        log_warn("[server] socket_group '%s' does not exist: %s is reachable by its owner only", group_name.c_str(),
-                 path.c_str());
-        return;
-    }
-    if (chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
-        log_warn("cannot give %s to group '%s' (%s): reachable by its owner only", path.c_str(), group_name.c_str(),
-                 std::strerror(errno));
-}
-
-Fd open_listen_socket(const std::string& path, const std::string& group, int backlog) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof addr.sun_path) {
-        log_error("socket path too long: %s", path.c_str());
-        return Fd();
-    }
-    unlink(path.c_str());  // a stale socket from a previous run
-    Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return fd;
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, path.c_str());
-    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd.get(), backlog) != 0) {
-        log_error("cannot listen on %s: %s", path.c_str(), std::strerror(errno));
-        return Fd();
-    }
-    restrict_socket(path, group);
-    return fd;
-}
 
 struct WorkerInfo {
     int generation;
@@ -248,15 +214,21 @@ void raise_fd_limit(const config::Config& cfg) {
 
 int run_master(const std::string& config_path, config::Config cfg, const std::string& pid_file) {
     raise_fd_limit(cfg);
-    Fd fd = open_listen_socket(cfg.server.socket, cfg.server.socket_group, cfg.server.listen_backlog);
+    std::string why;  // both validated by config::load_config
+    const config::Endpoint main_at = *config::parse_endpoint(cfg.server.socket, why);
+    const config::Endpoint priority_at = *config::parse_endpoint(cfg.server.priority_socket, why);
+    Fd fd = open_listener(main_at, cfg.server.socket_group, cfg.server.listen_backlog);
     if (!fd.valid()) return 1;
-    Fd priority = open_listen_socket(cfg.server.priority_socket, cfg.server.socket_group, 1024);
-    if (!priority.valid()) return 1;
+    Fd priority = open_listener(priority_at, cfg.server.socket_group, 1024);
+    if (!priority.valid()) {
+        fd.reset();
+        remove_listener(main_at);
+        return 1;
+    }
     // The workers inherit the listening sockets across fork (not exec).
     fcntl(fd.get(), F_SETFD, 0);
     fcntl(priority.get(), F_SETFD, 0);
     if (!pid_file.empty()) std::ofstream(pid_file) << getpid() << "\n";
-    const std::string socket_path = cfg.server.socket, priority_path = cfg.server.priority_socket;
     const int threads = worker_threads(cfg.server);
     limits::SeatMap* seats = limits::create_seat_map(metrics::kWorkerSlots, threads);
     if (!seats) {
@@ -267,8 +239,8 @@ int run_master(const std::string& config_path, config::Config cfg, const std::st
     const int rc = m.run();
     fd.reset();
     priority.reset();
-    unlink(socket_path.c_str());
-    unlink(priority_path.c_str());
+    remove_listener(main_at);
+    remove_listener(priority_at);
     if (!pid_file.empty()) unlink(pid_file.c_str());
     return rc;
 }

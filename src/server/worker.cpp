@@ -115,6 +115,14 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     pthread_sigmask(SIG_BLOCK, &waitset, nullptr);
 
     curl_global_init(CURL_GLOBAL_DEFAULT);  // not thread-safe: before the threads
+    // On a TCP socket libfcgi accepts only these peers (and closes any other
+    // connection at once); FCGX_Init reads the list from the environment.
+    if (!cfg.server.fcgi_allowed_addresses.empty()) {
+        std::string list;
+        for (char ch : cfg.server.fcgi_allowed_addresses)
+            if (ch != ' ' && ch != '\t') list += ch;
+        setenv("FCGI_WEB_SERVER_ADDRS", list.c_str(), 1);
+    }
     if (FCGX_Init() != 0) {
         log_error("FCGX_Init failed");
         return 1;

@@ -1,5 +1,7 @@
 #include "fcgi_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -37,7 +39,33 @@ std::string length(size_t n) {
 }
 
 
+// "FROM@HOST:PORT": IPv4, from the local address FROM (any 127.x is ours).
+int connectTcp(const std::string& where) {
+    const size_t at = where.find('@'), colon = where.rfind(':');
+    const std::string from = at == std::string::npos ? "" : where.substr(0, at);
+    const std::string host = where.substr(at == std::string::npos ? 0 : at + 1, colon - (at == std::string::npos ? 0 : at + 1));
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    if (!from.empty()) {
+        inet_pton(AF_INET, from.c_str(), &addr.sin_addr);
+        if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            close(fd);
+            throw std::runtime_error("cannot bind to " + from);
+        }
+    }
+    addr.sin_port = htons(static_cast<uint16_t>(std::stoi(where.substr(colon + 1))));
+    inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        throw std::runtime_error("cannot connect to " + where);
+    }
+    return fd;
+}
+
 int connectTo(const std::string& path) {
+    if (path.empty() || path[0] != '/') return connectTcp(path);
     const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) throw std::runtime_error("socket() failed");
     sockaddr_un addr{};
@@ -103,7 +131,7 @@ std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std
         if (type == kEndRequest) return out;
         pos += 8 + len + pad;
     }
-    throw std::runtime_error("no END_REQUEST from the worker");
+    throw std::runtime_error("no END_REQUEST from the worker (" + std::to_string(in.size()) + " bytes)");
 }
 
 }  // namespace it

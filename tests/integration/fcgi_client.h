@@ -9,7 +9,9 @@
 
 namespace it {
 
-// Sends one request to the unix socket `path`; returns the CGI response
+// `path` is a unix socket, or a TCP one as HOST:PORT or FROM@HOST:PORT (FROM:
+// the local IPv4 address to connect from, e.g. 127.0.0.2 for "another host").
+// Sends one request to `path`; returns the CGI response
 // (headers, a blank line, the body) or throws std::runtime_error.
 std::string fcgiRequest(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params,
                         const std::string& body = "");

@@ -8,6 +8,8 @@
 #            second-start [LLMAPI_SERVER_K=V...] | second-stop
 #                                           (a second gateway, nginx on port+1, same database)
 #            admin ARGS...                  (llm-api-admin against this stack's database)
+#            second-pool-stop               (the second gateway's pool only: its nginx stays)
+#            runtime-env                    (the LLMAPI_* settings the stack's pool runs with)
 set -euo pipefail
 VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
 # The stack runs from its own copy of the configuration, so tests can change
@@ -73,6 +75,8 @@ case "${1:-}" in
         done
         pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
     second-stop) second_env; nginx_stop; pool_stop ;;
+    second-pool-stop) second_env; pool_stop ;;
+    runtime-env) export_runtime_env; env | grep '^LLMAPI_' ;;  # what the stack's pool runs with
     config-set) config_set "$2" "$3" "$4" ;;
     restart) stack_stop; stack_start ;;
     worker-pids) worker_pids ;;

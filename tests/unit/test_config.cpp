@@ -1,6 +1,7 @@
 // llmapi::config: INI syntax, LLMAPI_* environment overrides, validation, the
 // declaration of every setting and conf/app.ini's agreement with it.
 #include "config/config.h"
+#include "config/endpoint.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -130,6 +131,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnknownSection);
     CPPUNIT_TEST(testUnknownEnvOverride);
     CPPUNIT_TEST(testListening);
+    CPPUNIT_TEST(testFastCgiSockets);
     CPPUNIT_TEST(testShippedAppIni);
     CPPUNIT_TEST(testDocumentationCheck);
     CPPUNIT_TEST(testDescribe);
@@ -456,6 +458,25 @@ public:
         load_error("[server]\ntrusted_proxies = fd00::/129\n", "'fd00::/129'");
         load_error("[server]\ntrusted_proxies = 10.0.0.0/8;rm\n", "'10.0.0.0/8;rm'");
         load_error("[server]\ntrusted_proxies = lb.example\n", "'lb.example'");
+    }
+
+    // [server] socket / priority_socket: a unix path or IPv4:port, never a
+    // file named "127.0.0.1:9000"; TCP needs the allowed web servers.
+    void testFastCgiSockets() {
+        std::string why;
+        const auto unix_at = llmapi::config::parse_endpoint("/run/x.sock", why);
+        CPPUNIT_ASSERT(unix_at && !unix_at->tcp && unix_at->path == "/run/x.sock");
+        const auto tcp_at = llmapi::config::parse_endpoint("10.0.0.5:9000", why);
+        CPPUNIT_ASSERT(tcp_at && tcp_at->tcp && tcp_at->host == "10.0.0.5" && tcp_at->port == 9000);
+        for (const char* bad : {"fcgi.sock", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:70000", "host:9000",
+                                "[::1]:9000", "127.0.0.1:9x", ""})
+            CPPUNIT_ASSERT_MESSAGE(bad, !llmapi::config::parse_endpoint(bad, why));
+        load_error("[server]\nsocket = 127.0.0.1:9000\n", "[server] fcgi_allowed_addresses is required with a host:port socket");
+        load_error("[server]\npriority_socket = 127.0.0.1:9001\n", "fcgi_allowed_addresses is required");
+        load_error("[server]\nsocket = run/fcgi.sock\n", "[server] socket must be an absolute unix socket path or IPv4:port");
+        load_error("[server]\nfcgi_allowed_addresses = 10.0.0.0/8\n", "'10.0.0.0/8' is not an IPv4 address");
+        const Config c = load_ok("[server]\nsocket = 127.0.0.1:9000\nfcgi_allowed_addresses = 10.0.0.11, 10.0.0.12\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9000"), c.server.socket);
     }
 
     // conf/app.ini loads, and documents exactly the declared keys with their defaults.
