@@ -136,14 +136,17 @@ pool_start() {
     die "worker pool did not start, see $VAR/log/fcgi.log"
 }
 
-pool_stop() {
-    local pid
-    pid=$(cat "$VAR/run/fcgi.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    local i
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+# Signals the daemon of a pid file, waits up to $3 tenths of a second for
+# it to exit, then kills it.
+stop_daemon() {  # pidfile signal tenths
+    local pid i
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    kill "-$2" "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
 }
+
+pool_stop() { stop_daemon "$VAR/run/fcgi.pid" TERM 100; }
 
 # A private CA and a certificate for 127.0.0.1, ::1 and localhost signed by
 # it, made once in $1 (ca.crt, server.crt, server.key): for run.sh --tls and
@@ -213,14 +216,27 @@ nginx_start() {
     die "nginx did not answer on 127.0.0.1:$NGINX_PORT, see $VAR/log/nginx-error.log"
 }
 
-nginx_stop() {
-    local pid
-    pid=$(cat "$VAR/run/nginx.pid" 2>/dev/null) || return 0
-    kill -QUIT "$pid" 2>/dev/null || return 0
+nginx_stop() { stop_daemon "$VAR/run/nginx.pid" QUIT 50; }
+
+# Apache (mod_proxy_fcgi) in front of the same pool, on $1 (the tests run it
+# beside nginx): conf/apache/site.conf.in rendered like nginx's site.
+apache_start() {
+    local port=$1 user="" group=""
+    mkdir -p "$VAR/apache/run" "$VAR/run" "$VAR/log"
+    [ "$(id -u)" -eq 0 ] && { user="User www-data"; group="Group www-data"; }
+    sed -e "s|@VAR@|$VAR|g" -e "s|@USER_DIRECTIVE@|$user|" -e "s|@GROUP_DIRECTIVE@|$group|" \
+        "$ROOT/conf/apache/apache.conf.in" > "$VAR/apache/apache.conf"
+    LLMAPI_SERVER_PORT=$port "$ROOT/conf/nginx/render-site.sh" "$ROOT/llm-api-fcgi" "$CONFIG" "$ROOT/static" 1 apache \
+        > "$VAR/apache/site.conf" || die "could not render conf/apache/site.conf.in"
+    /usr/sbin/apache2 -t -f "$VAR/apache/apache.conf" >"$VAR/log/apache.out" 2>&1 \
+        || die "apache configuration test failed, see $VAR/log/apache.out"
+    setsid /usr/sbin/apache2 -f "$VAR/apache/apache.conf" -DFOREGROUND </dev/null >>"$VAR/log/apache.out" 2>&1 &
     local i
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
+    die "apache did not answer on $port, see $VAR/log/apache-error.log"
 }
+
+apache_stop() { stop_daemon "$VAR/run/apache.pid" TERM 50; }
 
 # ---- fake providers (tests/fakes) -----------------------------------------
 FAKE_PORT=${LLMAPI_FAKE_PORT:-18999}

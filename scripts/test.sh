@@ -55,7 +55,8 @@ else
     # The OpenAI SDK test needs Node.js (on these machines already; Debian's otherwise).
     command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
     # The package test builds the .deb (tests/package/test.sh); the sanitizer run copies the tree.
-    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync"
+    # Apache: tests/integration/test_apache.cpp runs it in front of the pool.
+    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync apache2"
     install_deps
 fi
 cd "$ROOT"

@@ -1,13 +1,15 @@
 #!/bin/sh
 # Prints site.conf.in (beside this script) filled in from a configuration:
-#   render-site.sh LLM_API_FCGI CONFIG STATIC_DIR KEEPALIVE
+#   render-site.sh LLM_API_FCGI CONFIG STATIC_DIR KEEPALIVE [apache]
+# With "apache", Apache's site instead (../apache/site.conf.in).
 # LLM_API_FCGI --config CONFIG --show gives the [server] settings nginx needs
 # (LLMAPI_* environment overrides included; already validated there);
 # STATIC_DIR holds console/; KEEPALIVE is the idle kept-alive connections to
 # the workers per nginx worker process (each pins a worker thread: keep it
 # well under the threads).
 set -eu
-[ $# -eq 4 ] || { echo "usage: $0 LLM_API_FCGI CONFIG STATIC_DIR KEEPALIVE" >&2; exit 2; }
+[ $# -eq 4 ] || { [ $# -eq 5 ] && [ "$5" = apache ]; } ||
+    { echo "usage: $0 LLM_API_FCGI CONFIG STATIC_DIR KEEPALIVE [apache]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 show=$("$1" --config "$2" --show) || exit 1
 port="" socket="" priority_socket="" max_body_bytes="" login_rate_per_minute="" login_burst=""
@@ -17,13 +19,22 @@ eval "$show"
     [ -n "$login_rate_per_minute" ] && [ -n "$login_burst" ] && [ -n "$bind" ] && [ -n "$tls_port" ] ||
     { echo "$0: incomplete --show output" >&2; exit 1; }
 
+# An IPv6 address goes in brackets in a listen directive.
+case "$bind" in *:*) addr="[$bind]" ;; *) addr=$bind ;; esac
+
+if [ $# -eq 5 ]; then
+    # Apache's mod_proxy_fcgi URLs: unix:PATH|fcgi://NAME/ or fcgi://HOST:PORT/
+    # (the names keep the two sockets' proxy workers apart).
+    fcgi_url() { case "$1" in /*) echo "unix:$1|fcgi://$2/" ;; *) echo "fcgi://$1/" ;; esac; }
+    exec sed -e "s|@LISTEN_ADDR@|$addr:$port|g" -e "s|@MAX_BODY@|$max_body_bytes|g" -e "s|@STATIC@|$3|g" \
+        -e "s#@SOCKET_URL@#$(fcgi_url "$socket" llm-api)#g" \
+        -e "s#@PRIORITY_URL@#$(fcgi_url "$priority_socket" llm-api-priority)#g" "$here/../apache/site.conf.in"
+fi
+
 # The workers' sockets as an upstream's server: unix:PATH, or IPv4:port.
 upstream_of() { case "$1" in /*) echo "unix:$1" ;; *) echo "$1" ;; esac; }
 socket=$(upstream_of "$socket")
 priority_socket=$(upstream_of "$priority_socket")
-
-# An IPv6 address goes in brackets in a listen directive.
-case "$bind" in *:*) addr="[$bind]" ;; *) addr=$bind ;; esac
 
 # The server block's first lines, one per line, indented as the block.
 listen_block() {

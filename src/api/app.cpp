@@ -119,6 +119,7 @@ http::Response server_error(int status, ErrorStyle style) {
 
 http::Response App::dispatch(const http::Request& req, upstream::HttpClient& http, http::StreamOut& out,
                              RequestInfo& info, int thread, ErrorStyle& style) {
+    if (req.bad_path) throw http::detail_error(400, "Malformed request path.");
     const auto m = routes_.match(req.method, req.path);
     using M = RouteTable::MatchT;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
@@ -127,6 +128,14 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     style = policy.errors;
     if (policy.loopback_only && !http::is_loopback(req.remote_addr))
         throw http::detail_error(403, "You do not have permission to perform this action.");
+    // Before authentication, as nginx's own 413 is: a front end without a
+    // body limit (Apache's is not applied to proxied requests) gets the same.
+    if (req.body_too_large) {
+        const std::string message =
+            "Request body is too large (limit " + std::to_string(services_.cfg.server.max_body_bytes) + " bytes).";
+        throw style == ErrorStyle::Drf ? http::detail_error(413, message)
+                                       : http::openai_error(413, message, "invalid_request_error", "", "");
+    }
     if (req.method == "OPTIONS") {
         return http::Response::json_text(
                    200,
@@ -148,9 +157,6 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     }
     if (m.kind == M::MethodNotAllowed)
         throw http::detail_error(405, "Method \"" + req.method + "\" not allowed.").header("Allow", m.allow);
-    if (req.body_too_large)
-        throw http::detail_error(413, "Request body is too large (limit " +
-                                          std::to_string(services_.cfg.server.max_body_bytes) + " bytes).");
     // Seats before the rate limit: a refused request costs no database
     // round trip and does not count against the user's requests.
     std::optional<limits::SeatGuard> seat;

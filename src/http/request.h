@@ -6,7 +6,8 @@ namespace llmapi::http {
 
 struct Request {
     std::string method;  // upper case; HEAD is routed as GET
-    std::string path;    // decoded path, no query string
+    std::string path;    // decoded, normalised path, no query string (http/path.h)
+    bool bad_path = false;  // the request target could not be normalised (400)
     std::string query;   // raw query string
     std::string content_type;
     std::string authorization;  // raw Authorization header

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/random.h"
+#include "http/path.h"
 
 namespace llmapi::server {
 
@@ -20,11 +21,12 @@ std::string param(FCGX_Request& r, const char* name) {
 http::Request read_request(FCGX_Request& fcgi, long max_body) {
     http::Request req;
     req.method = param(fcgi, "REQUEST_METHOD");
-    req.path = param(fcgi, "DOCUMENT_URI");
-    if (req.path.empty()) {
-        req.path = param(fcgi, "REQUEST_URI");
-        req.path = req.path.substr(0, req.path.find('?'));
-    }
+    // The raw target, normalised here as nginx does (not nginx's own
+    // DOCUMENT_URI): Apache passes REQUEST_URI too, and no DOCUMENT_URI.
+    std::string target = param(fcgi, "REQUEST_URI");
+    if (target.empty()) target = param(fcgi, "SCRIPT_NAME") + param(fcgi, "PATH_INFO");  // plain CGI
+    if (auto path = http::normalize_path(target)) req.path = std::move(*path);
+    else req.bad_path = true;
     req.query = param(fcgi, "QUERY_STRING");
     req.content_type = param(fcgi, "CONTENT_TYPE");
     req.authorization = param(fcgi, "HTTP_AUTHORIZATION");

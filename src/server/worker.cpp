@@ -70,6 +70,10 @@ void serve(const ThreadArgs& a) {
             resp.header("X-Request-Id", request.request_id);
             write_response(req, resp);
         }
+        // A body left unread (too large) ends the connection: the web
+        // server may still be sending it, and a kept connection would
+        // wait for the next request behind it.
+        if (request.body_too_large) req.keepConnection = 0;
         FCGX_Finish_r(&req);
         const size_t bytes = resp.sent ? out.bytes() : resp.body.size();
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

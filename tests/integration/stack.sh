@@ -10,6 +10,7 @@
 #            admin ARGS...                  (llm-api-admin against this stack's database)
 #            second-pool-stop               (the second gateway's pool only: its nginx stays)
 #            runtime-env                    (the LLMAPI_* settings the stack's pool runs with)
+#            apache-start | apache-stop     (Apache with mod_proxy_fcgi on port+2, the same pool)
 set -euo pipefail
 VAR=${LLMAPI_TEST_VAR:-$(cd "$(dirname "$0")/../.." && pwd)/var/test}
 # The stack runs from its own copy of the configuration, so tests can change
@@ -66,7 +67,7 @@ second_env() {
 
 case "${1:-}" in
     start) mkdir -p "$VAR/run" "$VAR/log"; tls_ensure "$VAR/tls"; fake_start; stack_start ;;
-    stop) (second_env; nginx_stop; pool_stop); stack_stop; fake_stop ;;
+    stop) (second_env; nginx_stop; pool_stop); apache_stop; stack_stop; fake_stop ;;
     second-start)  # [LLMAPI_SERVER_KEY=VALUE...]: settings of the second gateway's own
         second_env
         shift
@@ -76,6 +77,8 @@ case "${1:-}" in
         pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
     second-stop) second_env; nginx_stop; pool_stop ;;
     second-pool-stop) second_env; pool_stop ;;
+    apache-start) export_runtime_env; apache_start $((LLMAPI_SERVER_PORT + 2)); echo "http://127.0.0.1:$((LLMAPI_SERVER_PORT + 2))" ;;
+    apache-stop) apache_stop ;;
     runtime-env) export_runtime_env; env | grep '^LLMAPI_' ;;  # what the stack's pool runs with
     config-set) config_set "$2" "$3" "$4" ;;
     restart) stack_stop; stack_start ;;

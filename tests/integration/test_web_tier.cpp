@@ -51,6 +51,7 @@ class WebTierTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFastCgiOverTcp);
     CPPUNIT_TEST(testSecondInstanceRefused);
     CPPUNIT_TEST(testWorkersDownIsJson503);
+    CPPUNIT_TEST(testPathFromStandardParameters);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -121,6 +122,34 @@ public:
             Response r = requestUrl("GET", second.url() + path);
             ASSERT_RESPONSE(503, R"({"detail":"Service temporarily unavailable, try again later."})", r);
             CPPUNIT_ASSERT_EQUAL(std::string("application/json"), r.header("Content-Type"));
+        }
+    }
+
+    // The workers route by REQUEST_URI, normalised as nginx does, not by
+    // nginx's DOCUMENT_URI: a front end that sends only standard parameters
+    // (Apache's mod_proxy_fcgi) reaches the same routes.
+    void testPathFromStandardParameters() {
+        Account a = createAccount();
+        const std::string sock = stackVar() + "/run/fcgi.sock";
+        auto params = [&](const std::string& uri, bool token) {
+            std::vector<std::pair<std::string, std::string>> p = {
+                {"REQUEST_METHOD", "GET"}, {"REQUEST_URI", uri}, {"REMOTE_ADDR", "127.0.0.1"},
+                {"SERVER_PROTOCOL", "HTTP/1.1"}};
+            if (token) p.emplace_back("HTTP_AUTHORIZATION", "Bearer " + a.token);
+            return p;
+        };
+        for (const char* uri : {"/api/%6De/", "//api/./me/", "/api/x/../me/?format=json"}) {
+            const std::string r = fcgiRequest(sock, params(uri, true));
+            CPPUNIT_ASSERT_MESSAGE(std::string(uri) + ": " + r, r.rfind("Status: 200", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(r, r.find("\"username\":\"" + a.user.username + "\"") != std::string::npos);
+            // Through nginx, the same.
+            Response viaNginx = getWithBearer(uri, a.token);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(uri) + ": " + viaNginx.body, 200L, viaNginx.status);
+        }
+        for (const char* uri : {"/api/%zz/", "/api/../../etc/passwd", "/a%00b"}) {
+            const std::string r = fcgiRequest(sock, params(uri, false));
+            CPPUNIT_ASSERT_MESSAGE(std::string(uri) + ": " + r, r.rfind("Status: 400", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(r, r.find(R"({"detail":"Malformed request path."})") != std::string::npos);
         }
     }
 };
