@@ -18,7 +18,8 @@ void usage() {
                  "  --pid-file PATH  write the master's pid there\n"
                  "  --check          validate the configuration and exit\n"
                  "  --show           print the effective server settings as shell assignments\n"
-                 "  --providers      print each provider: name, kind, configured or not, base URL\n");
+                 "  --providers      print each provider: name, kind, configured or not, base URL\n"
+                 "  --version        print the version and exit\n");
 }
 
 }  // namespace
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--check")) check_only = true;
         else if (!std::strcmp(argv[i], "--show")) show = true;
         else if (!std::strcmp(argv[i], "--providers")) list_providers = true;
+        else if (!std::strcmp(argv[i], "--version")) {
+            std::printf("llm-api-fcgi %s\n", PACKAGE_VERSION);
+            return 0;
+        }
         else {
             usage();
             return 2;

@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
 constexpr const char* kUsage =
     "usage: llm-api-admin [--config PATH] COMMAND [ARGS...]\n"
     "\n"
+    "  --version       print the version and exit\n"
     "  --config PATH   configuration file (default /etc/llm-service-api/app.ini); the\n"
     "                  [database] settings and LLMAPI_DATABASE_* overrides apply as for\n"
     "                  the service\n"
@@ -79,6 +80,10 @@ int run(int argc, char** argv) {
     for (; i < argc && argv[i][0] == '-'; ++i) {
         if (is_help(argv[i])) {
             std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (!std::strcmp(argv[i], "--version")) {
+            std::printf("llm-api-admin %s\n", PACKAGE_VERSION);
             return 0;
         }
         if (!std::strcmp(argv[i], "--config")) {

@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "config/endpoint.h"
 #include "config/ini.h"
@@ -215,6 +217,45 @@ bool load_config_text(const std::string& text, const char* const* env, Config& o
     return load(text, "", env, out, error, require_secret);
 }
 
+namespace {
+
+// /etc/llm-service-api/app.ini -> /etc/llm-service-api/secrets.env
+std::string secrets_file_beside(const std::string& config_path) {
+    const size_t slash = config_path.rfind('/');
+    return (slash == std::string::npos ? std::string() : config_path.substr(0, slash + 1)) + "secrets.env";
+}
+
+bool read_secrets_file(const std::string& path, const char* const* env, std::vector<std::string>& out,
+                       std::string& error) {
+    std::ifstream in(path);
+    if (!in) return true;  // absent, or not ours to read (another user): the environment only
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const size_t start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line[start] == '#') continue;
+        const size_t eq = line.find('=');
+        std::string key = eq == std::string::npos ? "" : line.substr(start, eq - start);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+        if (key.rfind("export ", 0) == 0) key = key.substr(7);
+        if (key.empty() || key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos) {
+            error = "config: " + path + ":" + std::to_string(n) + ": expected KEY=VALUE";
+            return false;
+        }
+        std::string value = line.substr(eq + 1);
+        // systemd's EnvironmentFile quoting, the simple cases: 'x' and "x".
+        if (value.size() >= 2 && (value[0] == '\'' || value[0] == '"') && value.back() == value[0])
+            value = value.substr(1, value.size() - 2);
+        bool set_in_env = false;
+        for (const char* const* e = env; e && *e; ++e)
+            if (std::strncmp(*e, key.c_str(), key.size()) == 0 && (*e)[key.size()] == '=') set_in_env = true;
+        if (!set_in_env) out.push_back(key + "=" + value);
+    }
+    return true;
+}
+
+}  // namespace
+
 bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error,
                  bool require_secret) {
     std::ifstream in(path);
@@ -224,7 +265,14 @@ bool load_config(const std::string& path, const char* const* env, Config& out, s
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    return load(ss.str(), path, env, out, error, require_secret);
+    // secrets.env beside the file: its variables under the real environment's.
+    std::vector<std::string> from_file;
+    if (!read_secrets_file(secrets_file_beside(path), env, from_file, error)) return false;
+    std::vector<const char*> merged;
+    for (const char* const* e = env; e && *e; ++e) merged.push_back(*e);
+    for (const std::string& kv : from_file) merged.push_back(kv.c_str());
+    merged.push_back(nullptr);
+    return load(ss.str(), path, merged.data(), out, error, require_secret);
 }
 
 }  // namespace llmapi::config

@@ -111,6 +111,10 @@ struct Config {
 };
 
 // Loads `path`, applies LLMAPI_* environment overrides from `env`, validates.
+// A readable secrets.env beside `path` (KEY=VALUE lines, as systemd's
+// EnvironmentFile; the package's /etc/llm-service-api/secrets.env) adds
+// overrides for the variables `env` does not set: the tools and the daemon
+// need no sourcing, and a reload (SIGHUP) reads it again.
 // On failure returns false and sets `error` to one line naming the key.
 // `require_secret` = false for tools that never touch tokens (llm-api-admin).
 bool load_config(const std::string& path, const char* const* env, Config& out, std::string& error,

@@ -43,7 +43,10 @@ DEB=$(ls "$VAR"/${PKG}_*_*.deb | head -n 1)
 # ---- 1. what it holds -----------------------------------------------------------
 files=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
 for f in /usr/sbin/llm-api-fcgi /usr/sbin/llm-api-admin /etc/llm-service-api/app.ini \
-         /etc/nginx/sites-available/llm-service-api /lib/systemd/system/llm-service-api.service \
+         /lib/systemd/system/llm-service-api.service /etc/init.d/llm-service-api \
+         /lib/systemd/system/llm-api-prune.service /lib/systemd/system/llm-api-prune.timer /etc/cron.daily/llm-service-api \
+         /usr/share/llm-service-api/nginx/update-site.sh /usr/share/llm-service-api/apache/site.conf.in \
+         /usr/share/llm-service-api/apache/llm-service-api.conf \
          /usr/share/llm-service-api/sql/001_users.sql /usr/share/llm-service-api/sql/003_usage_and_limits.sql \
          /usr/share/llm-service-api/nginx/site.conf.in /usr/share/llm-service-api/nginx/render-site.sh \
          /usr/share/doc/llm-service-api/copyright /usr/share/doc/llm-service-api/README.md.gz \
@@ -56,8 +59,9 @@ for f in "$VAR"/src/static/console/*; do
     check "the package holds the console's ${f##*/}" grep -qx -- "/usr/share/$PKG/console/${f##*/}" <<<"$files"
 done
 check "no test program or fake provider in the package" bash -c '! grep -qE "fake|integration|unit-tests" <<<"$1"' _ "$files"
-check "both /etc files are conffiles" bash -c \
-    'c=$(dpkg-deb -I "$1" conffiles); grep -qx /etc/llm-service-api/app.ini <<<"$c" && grep -qx /etc/nginx/sites-available/llm-service-api <<<"$c"' _ "$DEB"
+check "app.ini is a conffile; nginx's site is not even in the package (made from app.ini)" bash -c \
+    'c=$(dpkg-deb -I "$1" conffiles); grep -qx /etc/llm-service-api/app.ini <<<"$c" && ! grep -q sites-available <<<"$c" &&
+     ! dpkg-deb -c "$1" | grep -q sites-available' _ "$DEB"
 depends=$(dpkg-deb -f "$DEB" Depends)
 for d in nginx adduser libfcgi0ldbl libjansson4 libjwt0 libmysqlcppconn7v5 libcurl4 libargon2-1; do
     check "Depends names $d" grep -qE "(^|, )$d( |,|$)" <<<"$depends"
@@ -76,7 +80,9 @@ R=$VAR/root
 dpkg-deb -x "$DEB" "$R"
 check "the packaged llm-api-fcgi accepts the packaged app.ini (--check)" \
     env LLMAPI_JWT_SECRET=0123456789abcdef0123456789abcdef "$R/usr/sbin/llm-api-fcgi" --config "$R/etc/llm-service-api/app.ini" --check
-site=$R/etc/nginx/sites-available/llm-service-api
+site=$VAR/site.conf
+"$R/usr/share/llm-service-api/nginx/render-site.sh" "$R/usr/sbin/llm-api-fcgi" "$R/etc/llm-service-api/app.ini" \
+    /usr/share/llm-service-api 8 >"$site" 2>"$VAR/render.log" || cat "$VAR/render.log"
 check "the site listens on 127.0.0.1:8000 and passes to the unit's socket" bash -c \
     'grep -q "listen 127.0.0.1:8000;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi.sock;" "$1" && grep -q "server unix:/run/llm-service-api/fcgi-priority.sock;" "$1" && grep -q "alias /usr/share/llm-service-api/console/;" "$1"' _ "$site"
 mkdir -p "$VAR/nginx"
@@ -96,6 +102,16 @@ check "nginx -t accepts the packaged site in an http block" nginx -t -q -c "$VAR
 check "the unit runs llm-api-fcgi as llm-api with the packaged config" bash -c \
     'grep -qx "ExecStart=/usr/sbin/llm-api-fcgi --config /etc/llm-service-api/app.ini" "$1" && grep -qx "User=llm-api" "$1" && grep -qx "RuntimeDirectory=llm-service-api" "$1"' \
     _ "$R/lib/systemd/system/llm-service-api.service"
+check "the unit is hardened (no capabilities, protected kernel and home, @system-service) and reads no EnvironmentFile" bash -c \
+    'for d in CapabilityBoundingSet= NoNewPrivileges=yes PrivateDevices=yes ProtectHome=yes ProtectKernelTunables=yes \
+              ProtectKernelModules=yes "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6" SystemCallFilter=@system-service \
+              LimitNOFILE=65536; do grep -qx "$d" "$1" || exit 1; done; ! grep -q "^EnvironmentFile" "$1" &&
+     grep -qx "ExecReload=+/usr/share/llm-service-api/nginx/update-site.sh /etc/llm-service-api/app.ini" "$1"' \
+    _ "$R/lib/systemd/system/llm-service-api.service"
+check "the init script and the cron job parse (sh -n)" bash -c 'sh -n "$1/etc/init.d/llm-service-api" && sh -n "$1/etc/cron.daily/llm-service-api"' _ "$R"
+check "--version on both binaries" bash -c \
+    '[ "$("$1/usr/sbin/llm-api-fcgi" --version)" = "llm-api-fcgi $2" ] && [ "$("$1/usr/sbin/llm-api-admin" --version)" = "llm-api-admin $2" ]' \
+    _ "$R" "$(dpkg-deb -f "$DEB" Version)"
 
 # ---- 3. installed for real -------------------------------------------------------
 want_install=${LLMAPI_TEST_INSTALL_DEB:-}
@@ -110,10 +126,11 @@ id llm-api >/dev/null 2>&1 && skip "a user llm-api exists here already"
 # The system nginx also serves Debian's default site on port 80.
 (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && skip "port 80 is in use (nginx's default site needs it)"
 
-STARTED_DB="" SVC_PID="" NGINX_STARTED="" INSTALLED=""
+STARTED_DB="" SVC_STARTED="" NGINX_STARTED="" INSTALLED="" MADE_SNAKEOIL=""
 cleanup() {
     set +e
-    [ -n "$SVC_PID" ] && kill -TERM "$SVC_PID" 2>/dev/null && for _ in $(seq 1 50); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+    [ -n "$SVC_STARTED" ] && /etc/init.d/llm-service-api stop >/dev/null 2>&1
+    [ -n "$MADE_SNAKEOIL" ] && rm -f /etc/ssl/certs/ssl-cert-snakeoil.pem /etc/ssl/private/ssl-cert-snakeoil.key
     [ -n "$NGINX_STARTED" ] && nginx -s quit 2>/dev/null
     if [ -n "$INSTALLED" ]; then  # only what this test made
         rm -rf /run/llm-service-api   # systemd removes a RuntimeDirectory when the unit stops
@@ -152,19 +169,18 @@ secret_before=$(md5sum /etc/llm-service-api/secrets.env)
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >>"$VAR/install.log" 2>&1
 check "reinstalling keeps the secrets" bash -c '[ "$(md5sum /etc/llm-service-api/secrets.env)" = "$1" ]' _ "$secret_before"
 
-# The unit, as systemd would run it (no systemd on these machines): its
-# RuntimeDirectory, EnvironmentFile, User and ExecStart.
-unit=/lib/systemd/system/llm-service-api.service
-install -d -o llm-api -g llm-api -m 0755 /run/llm-service-api
-exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-(set -a; . /etc/llm-service-api/secrets.env; set +a
- exec setpriv --reuid=llm-api --regid=llm-api --init-groups $exec_start) </dev/null >"$VAR/service.log" 2>&1 &
-SVC_PID=$!
-for _ in $(seq 1 50); do [ -S /run/llm-service-api/fcgi.sock ] && break; sleep 0.1; done
+# The service as a host without systemd runs it: the package's init script
+# (start-stop-daemon as llm-api, /run/llm-service-api made as the unit's
+# RuntimeDirectory; llm-api-fcgi reads secrets.env itself).
+check "postinst made nginx's site from app.ini" grep -q "listen 127.0.0.1:8000;" /etc/nginx/sites-available/llm-service-api
+/etc/init.d/llm-service-api start >"$VAR/service-start.log" 2>&1 && SVC_STARTED=1
+check "the init script starts the service as llm-api, its pid file in /run/llm-service-api" bash -c \
+    '[ -n "$1" ] && [ "$(stat -c %U "/proc/$(cat /run/llm-service-api/llm-api-fcgi.pid)")" = llm-api ]' _ "${SVC_STARTED:-}"
 check "the service starts as llm-api and opens its socket" test -S /run/llm-service-api/fcgi.sock
 check "its sockets are 0660 in nginx's group (www-data), the priority one too" bash -c \
     '[ "$(stat -c %a:%G /run/llm-service-api/fcgi.sock)" = 660:www-data ] &&
      [ "$(stat -c %a:%G /run/llm-service-api/fcgi-priority.sock)" = 660:www-data ]'
+check "/etc/init.d/llm-service-api status: running" /etc/init.d/llm-service-api status
 nginx >"$VAR/nginx-start.log" 2>&1 && NGINX_STARTED=1
 check "the system nginx starts with the site enabled" test -n "$NGINX_STARTED"
 
@@ -186,20 +202,57 @@ expect "me, with the token" '"username":"package_user"' "$B/api/me/" -H "Authori
 expect "the console from /usr/share/llm-service-api" '<!doctype html>' -H 'Accept: text/html' "$B/console/"
 expect "a body over max_body_bytes: nginx's JSON 413" 'Request body is too large (limit 1048576 bytes).' \
     -X POST "$B/api/signup/" -H 'Content-Type: application/json' --data-binary @<(head -c 1100000 /dev/zero | tr '\0' a)
-check "the service logged to its standard error (the journal under systemd)" grep -q '"route":"/api/me"' "$VAR/service.log"
+check "the service logged to /var/log/llm-service-api (its standard error; the journal under systemd)" \
+    grep -q '"route":"/api/me"' /var/log/llm-service-api/llm-api-fcgi.log
 
-kill -TERM "$SVC_PID" 2>/dev/null; wait "$SVC_PID" 2>/dev/null; SVC_PID=""
+# The administrator's tools as root, nothing sourced: secrets.env is read.
+check "llm-api-fcgi --check as root, nothing sourced" bash -c \
+    '[ "$(llm-api-fcgi --config /etc/llm-service-api/app.ini --check)" = "configuration ok" ]'
+check "llm-api-admin as root, nothing sourced (it reaches the database)" bash -c 'llm-api-admin usage | head -n 1 | grep -q "^usage from"'
+mariadb --no-defaults -uroot llm_api -e "INSERT INTO token_blacklist VALUES
+    ('0123456789abcdef0123456789abcdef', 1, UTC_TIMESTAMP() - INTERVAL 1 DAY, UTC_TIMESTAMP(6))" >/dev/null 2>&1
+check "the daily cron job (no systemd here) prunes: an expired blacklisted token goes" bash -c \
+    '/etc/cron.daily/llm-service-api && [ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.token_blacklist WHERE jti = '"'"'0123456789abcdef0123456789abcdef'"'"'")" = 0 ]'
+
+# HTTPS by two keys and a reload: Debian's snakeoil pair (ssl-cert).
+if [ ! -f /etc/ssl/certs/ssl-cert-snakeoil.pem ]; then
+    make-ssl-cert generate-default-snakeoil >/dev/null 2>&1 && MADE_SNAKEOIL=1
+fi
+sed -i -e 's|^tls_port = 0 |tls_port = 8443 |' -e 's|^tls_cert = |tls_cert = /etc/ssl/certs/ssl-cert-snakeoil.pem|' \
+    -e 's|^tls_key = |tls_key = /etc/ssl/private/ssl-cert-snakeoil.key|' /etc/llm-service-api/app.ini
+/etc/init.d/llm-service-api reload >"$VAR/reload.log" 2>&1
+check "reload renders the site with TLS (nginx reloaded)" grep -q "listen 127.0.0.1:8443 ssl http2;" /etc/nginx/sites-available/llm-service-api
+for _ in $(seq 1 50); do curl -sk -o /dev/null https://127.0.0.1:8443/healthz && break; sleep 0.1; done
+expect "HTTPS after the reload" '{"status":"ok"} HTTP200' -k https://127.0.0.1:8443/healthz
+check "HTTP/2 over TLS (ALPN)" bash -c '[ "$(curl -sk -o /dev/null -w %{http_version} https://127.0.0.1:8443/healthz)" = 2 ]'
+expect "signup over HTTPS" '{"message":"User created successfully"} HTTP201' -k -X POST https://127.0.0.1:8443/api/signup/ \
+    -H 'Content-Type: application/json' -d '{"username":"package_tls","password":"secure_pwd"}'
+
+# A reload reads secrets.env again: a new JWT secret refuses the old tokens.
+sed -i "s|^LLMAPI_JWT_SECRET=.*|LLMAPI_JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d '=')|" \
+    /etc/llm-service-api/secrets.env
+/etc/init.d/llm-service-api reload >>"$VAR/reload.log" 2>&1
+for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/me/" -H "Authorization: Bearer $access")" = 401 ] && break; sleep 0.1
+done
+expect "after the reload the old token is refused (the new secret is in use)" 'HTTP401' "$B/api/me/" -H "Authorization: Bearer $access"
+tokens=$(curl -s -X POST "$B/api/token/" -H 'Content-Type: application/json' -d '{"username":"package_user","password":"secure_pwd"}')
+access=$(sed -n 's/.*"access":"\([^"]*\)".*/\1/p' <<<"$tokens")
+expect "a new token works" '"username":"package_user"' "$B/api/me/" -H "Authorization: Bearer $access"
+
+/etc/init.d/llm-service-api stop >/dev/null 2>&1; SVC_STARTED=""
+secret_before=$(md5sum /etc/llm-service-api/secrets.env)  # the rotated one
 nginx -s quit 2>/dev/null; NGINX_STARTED=""; sleep 0.5
 dpkg --remove "$PKG" >>"$VAR/install.log" 2>&1
-check "remove: the site's link goes, the conffiles stay" bash -c \
+check "remove: the site's link goes, the site and the conffiles stay" bash -c \
     '[ ! -e /etc/nginx/sites-enabled/llm-service-api ] && [ -f /etc/nginx/sites-available/llm-service-api ] && [ -f /etc/llm-service-api/secrets.env ]'
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >>"$VAR/install.log" 2>&1
 check "installed back after remove: the site is linked again, the secrets kept" bash -c \
     '[ -L /etc/nginx/sites-enabled/llm-service-api ] && [ "$(md5sum /etc/llm-service-api/secrets.env)" = "$1" ]' _ "$secret_before"
 dpkg --remove "$PKG" >>"$VAR/install.log" 2>&1
 dpkg --purge "$PKG" >>"$VAR/install.log" 2>&1
-check "purge: the secrets, app.ini, the site and the spool go" bash -c \
-    '[ ! -e /etc/llm-service-api ] && [ ! -e /var/spool/llm-service-api ] && [ ! -e /etc/nginx/sites-available/llm-service-api ] && [ ! -e /var/lib/llm-service-api ]'
+check "purge: the secrets, app.ini, the site, the spool and the logs go" bash -c \
+    '[ ! -e /etc/llm-service-api ] && [ ! -e /var/spool/llm-service-api ] && [ ! -e /etc/nginx/sites-available/llm-service-api ] && [ ! -e /var/lib/llm-service-api ] && [ ! -e /var/log/llm-service-api ]'
 check "purge keeps the database (users' accounts and usage)" bash -c \
-    '[ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.users")" = 1 ]'
+    '[ "$(mariadb --no-defaults -uroot -N -e "SELECT COUNT(*) FROM llm_api.users")" = 2 ]'
 finish

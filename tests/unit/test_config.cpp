@@ -132,6 +132,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnknownEnvOverride);
     CPPUNIT_TEST(testListening);
     CPPUNIT_TEST(testFastCgiSockets);
+    CPPUNIT_TEST(testSecretsFileBeside);
     CPPUNIT_TEST(testShippedAppIni);
     CPPUNIT_TEST(testDocumentationCheck);
     CPPUNIT_TEST(testDescribe);
@@ -477,6 +478,35 @@ public:
         load_error("[server]\nfcgi_allowed_addresses = 10.0.0.0/8\n", "'10.0.0.0/8' is not an IPv4 address");
         const Config c = load_ok("[server]\nsocket = 127.0.0.1:9000\nfcgi_allowed_addresses = 10.0.0.11, 10.0.0.12\n");
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9000"), c.server.socket);
+    }
+
+    // secrets.env beside app.ini: overrides under the real environment's.
+    void testSecretsFileBeside() {
+        char dir[] = "/tmp/llmapi-secrets-XXXXXX";
+        CPPUNIT_ASSERT(mkdtemp(dir));
+        const std::string ini = std::string(dir) + "/app.ini", secrets = std::string(dir) + "/secrets.env";
+        std::ofstream(ini) << "[server]\nport = 8000\n";
+        std::ofstream(secrets) << "# made by the package\n\nLLMAPI_JWT_SECRET=abcdefghijabcdefghijabcdefghij0123\n"
+                                  "LLMAPI_SERVER_WORKERS='3'\nexport LLMAPI_SERVER_PORT=\"9001\"\n";
+        const char* const none[] = {nullptr};
+        Config c;
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, load_config(ini, none, c, error));  // the secret came from the file
+        CPPUNIT_ASSERT_EQUAL(std::string("abcdefghijabcdefghijabcdefghij0123"), c.jwt.secret);
+        CPPUNIT_ASSERT_EQUAL(3, c.server.workers);
+        CPPUNIT_ASSERT_EQUAL(9001, c.server.port);
+        const char* const env[] = {"LLMAPI_SERVER_PORT=9002", nullptr};
+        CPPUNIT_ASSERT_MESSAGE(error, load_config(ini, env, c, error));
+        CPPUNIT_ASSERT_EQUAL(9002, c.server.port);  // the environment wins
+        std::ofstream(secrets, std::ios::app) << "not a variable\n";
+        CPPUNIT_ASSERT(!load_config(ini, none, c, error));
+        CPPUNIT_ASSERT_EQUAL(secrets + ":6: expected KEY=VALUE", error.substr(8));
+        std::ofstream(secrets) << "LLMAPI_SERVER_THREAD=3\n";  // checked like any override
+        CPPUNIT_ASSERT(!load_config(ini, none, c, error));
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("unknown key 'thread' in [server]") != std::string::npos);
+        std::remove(secrets.c_str());
+        std::remove(ini.c_str());
+        rmdir(dir);
     }
 
     // conf/app.ini loads, and documents exactly the declared keys with their defaults.
