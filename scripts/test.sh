@@ -56,7 +56,7 @@ else
     command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
     # The package test builds the .deb (tests/package/test.sh); the sanitizer run copies the tree.
     # Apache: tests/integration/test_apache.cpp runs it in front of the pool.
-    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync apache2 ssl-cert"
+    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync apache2 ssl-cert logrotate"
     install_deps
 fi
 cd "$ROOT"

@@ -31,6 +31,7 @@ struct ServerConfig {
     std::string spool_dir;     // usage rows wait here while the database is down
     long usage_flush_ms{};     // usage rows gather this long, then go in as one transaction
     std::string access_log;    // one JSON line per request; "" or "-" = stderr
+    std::string error_log;     // standard error of the master and workers; "" or "-" = left as started
 };
 
 struct DatabaseConfig {

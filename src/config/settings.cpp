@@ -97,6 +97,8 @@ const std::vector<Setting>& table() {
                 "usage rows gather this long, then go in as one transaction (0 = at once)"),
         text("server", "access_log", "", at<kServer, &S::access_log>,
              "one JSON line per request to this file; empty or - = standard error"),
+        text("server", "error_log", "", at<kServer, &S::error_log>,
+             "errors and notices to this file; empty or - = standard error. Both files reopened on SIGUSR1"),
 
         text("database", "host", "127.0.0.1", at<kDb, &D::host>, "MariaDB host"),
         integer("database", "port", 1, 65535, "3306", at<kDb, &D::port>, "MariaDB port"),

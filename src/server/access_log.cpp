@@ -8,10 +8,11 @@
 #include "common/datetime.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "server/log_files.h"
 
 namespace llmapi::server {
 
-AccessLog::AccessLog(const std::string& path) : fd_(STDERR_FILENO) {
+AccessLog::AccessLog(const std::string& path) : path_(path), fd_(STDERR_FILENO) {
     if (path.empty() || path == "-") return;
     const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
@@ -20,6 +21,11 @@ AccessLog::AccessLog(const std::string& path) : fd_(STDERR_FILENO) {
     }
     file_.reset(fd);
     fd_ = fd;
+}
+
+void AccessLog::reopen() {
+    if (!file_.valid()) return;  // standard error: the error log's reopen covers it
+    if (!reopen_onto(fd_, path_)) log_error("cannot reopen access log %s; still writing the old file", path_.c_str());
 }
 
 void AccessLog::write(const http::Request& req, const api::RequestInfo& info, int status, size_t bytes,

@@ -20,7 +20,12 @@ public:
 
     void write(const http::Request& req, const api::RequestInfo& info, int status, size_t bytes, double duration_ms);
 
+    // After logrotate moved the file: the same path again, on the same
+    // descriptor (writers in other threads never see it closed).
+    void reopen();
+
 private:
+    std::string path_;
     Fd file_;  // the log file, if not stderr
     int fd_;
 };

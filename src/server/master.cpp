@@ -24,6 +24,7 @@
 #include "limits/seats.h"
 #include "providers/provider.h"
 #include "server/listen.h"
+#include "server/log_files.h"
 #include "server/worker.h"
 
 extern char** environ;
@@ -52,12 +53,15 @@ public:
     int run() {
         sigset_t set;
         sigemptyset(&set);
-        for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+        for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1}) {
             // An ignored signal (a shell's `&` ignores SIGINT) is discarded, never waited for.
             signal(s, SIG_DFL);
             sigaddset(&set, s);
         }
         sigprocmask(SIG_BLOCK, &set, nullptr);
+        started_stderr_.reset(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
+        if (!reopen_error_log(cfg_.server.error_log))
+            log_error("cannot open error log %s; logging to standard error", cfg_.server.error_log.c_str());
 
         for (int i = 0; i < cfg_.server.workers; ++i) spawn();
         log_info("master ready: %d workers x (%d threads + %d for chats) on %s", cfg_.server.workers,
@@ -69,6 +73,7 @@ public:
             int sig = sigtimedwait(&set, nullptr, &timeout);
             if (sig == SIGTERM || sig == SIGINT) begin_stop();
             else if (sig == SIGHUP && !stopping_) reload();
+            else if (sig == SIGUSR1) reopen_logs();
             reap();
             if (stopping_ && Clock::now() > kill_deadline_) {
                 for (const auto& w : workers_) kill(w.first, SIGKILL);
@@ -89,9 +94,12 @@ private:
             return;
         }
         if (pid == 0) {
-            sigset_t none;
-            sigemptyset(&none);
-            sigprocmask(SIG_SETMASK, &none, nullptr);
+            // SIGUSR2 (reopen the logs) stays blocked until the worker waits
+            // for it: a new worker must not die of one sent a moment early.
+            sigset_t only_usr2;
+            sigemptyset(&only_usr2);
+            sigaddset(&only_usr2, SIGUSR2);
+            sigprocmask(SIG_SETMASK, &only_usr2, nullptr);
             _exit(run_worker(cfg_, listeners_, api::SharedState{metrics_, seats_, slot}));
         }
         slot_used_[slot] = true;
@@ -160,6 +168,12 @@ private:
             fresh.server.max_streams = cfg_.server.max_streams;
             fresh.server.priority_threads = cfg_.server.priority_threads;
         }
+        if (fresh.server.error_log != cfg_.server.error_log) {
+            const std::string& path = fresh.server.error_log;
+            // Back to where it went at start, or to the new file.
+            if (path.empty() || path == "-") dup2(started_stderr_.get(), STDERR_FILENO);
+            else if (!reopen_error_log(path)) log_error("SIGHUP: cannot open error log %s", path.c_str());
+        }
         cfg_ = std::move(fresh);
         // New workers first, then the old ones drain: no moment without workers.
         const int old_generation = generation_++;
@@ -167,6 +181,15 @@ private:
         for (const auto& w : workers_)
             if (w.second.generation == old_generation) kill(w.first, SIGTERM);
         log_info("SIGHUP: configuration reloaded, workers rolled");
+    }
+
+    // logrotate moved the files: ours now, the workers' on SIGUSR2 (their
+    // SIGUSR1 wakes threads blocked in accept).
+    void reopen_logs() {
+        if (!reopen_error_log(cfg_.server.error_log))
+            log_error("SIGUSR1: cannot reopen error log %s", cfg_.server.error_log.c_str());
+        for (const auto& w : workers_) kill(w.first, SIGUSR2);
+        log_info("SIGUSR1: log files reopened");
     }
 
     void begin_stop() {
@@ -180,6 +203,7 @@ private:
     std::string config_path_;
     config::Config cfg_;
     Listeners listeners_;
+    Fd started_stderr_;  // where standard error went at start ([server] error_log set back to "")
     std::map<pid_t, WorkerInfo> workers_;
     int generation_ = 0;
     bool stopping_ = false;

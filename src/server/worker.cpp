@@ -19,6 +19,7 @@
 #include "api/app.h"
 #include "common/log.h"
 #include "server/access_log.h"
+#include "server/log_files.h"
 #include "server/fcgi_io.h"
 #include "upstream/http_client.h"
 
@@ -112,7 +113,7 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     // the serving threads inherit the blocked mask.
     sigset_t waitset;
     sigemptyset(&waitset);
-    for (int s : {SIGTERM, SIGINT, SIGHUP}) {
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR2}) {
         signal(s, SIG_DFL);
         sigaddset(&waitset, s);
     }
@@ -175,6 +176,10 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
         int sig = 0;
         if (sigwait(&waitset, &sig) != 0) continue;
         if (sig == SIGTERM || sig == SIGINT) break;
+        if (sig == SIGUSR2) {  // from the master, on its SIGUSR1: log files moved
+            if (!reopen_error_log(cfg.server.error_log)) log_error("cannot reopen error log %s", cfg.server.error_log.c_str());
+            access_log.reopen();
+        }
         // SIGHUP goes to the master, which rolls the workers; ignore it here.
     }
 

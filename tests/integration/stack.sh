@@ -88,6 +88,7 @@ case "${1:-}" in
         kill -KILL "$pid"
         echo "$pid" ;;
     reload) kill -HUP "$(cat "$VAR/run/fcgi.pid")" ;;
+    reopen-logs) kill -USR1 "$(cat "$VAR/run/fcgi.pid")" ;;  # as logrotate's postrotate
     pool-stop) pool_stop ;;
     pool-start) export_runtime_env; pool_start ;;
     db-stop) db_stop; while [ -S "$(DB_SOCK)" ]; do sleep 0.1; done ;;

@@ -5,6 +5,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <ctime>
 #include <future>
@@ -149,6 +151,7 @@ class OperationsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRequestIdAndAccessLog);
     CPPUNIT_TEST(testWorkerKilledMidStream);
     CPPUNIT_TEST(testReloadWhileStreaming);
+    CPPUNIT_TEST(testLogFilesReopened);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -434,6 +437,44 @@ public:
             }
         }  // restored, and reloaded
         CPPUNIT_ASSERT_MESSAGE("the header is still sent after the restore", probe(""));
+    }
+
+    // [server] error_log and access_log after logrotate moved them: SIGUSR1
+    // to the master (its postrotate) and both are written anew, by the
+    // master and by every worker.
+    void testLogFilesReopened() {
+        const std::string errorLog = stackVar() + "/log/error.log", accessLog = accessLogPath();
+        std::remove(errorLog.c_str());
+        auto contains = [](const std::string& path, const std::string& text) {
+            return readTextFile(path).find(text) != std::string::npos;
+        };
+        ScopedConfig scoped("server", "error_log", errorLog, "");
+        CPPUNIT_ASSERT_MESSAGE(readTextFile(errorLog), pollUntil(5, [&] { return contains(errorLog, "SIGHUP: configuration reloaded"); }));
+
+        CPPUNIT_ASSERT_EQUAL(0, std::rename(errorLog.c_str(), (errorLog + ".1").c_str()));
+        CPPUNIT_ASSERT_EQUAL(0, std::rename(accessLog.c_str(), (accessLog + ".1").c_str()));
+        ctl("reopen-logs");
+        CPPUNIT_ASSERT_MESSAGE("no new error log", pollUntil(5, [&] { return contains(errorLog, "SIGUSR1: log files reopened"); }));
+        // Every worker writes the new file: requests until each worker's
+        // line is there (the access log names no pid: enough requests, 2 s).
+        std::string id;
+        const bool reopened = pollUntil(5, [&] {
+            id = uniqueName("rotated");
+            request("GET", "/api/", "", {"X-Request-Id: " + id});
+            return pollUntil(0.5, [&] { return contains(accessLog, id); });
+        });
+        CPPUNIT_ASSERT_MESSAGE("no line in the new access log", reopened);
+        for (int i = 0; i < 20; ++i) {
+            const std::string later = uniqueName("rotated");
+            request("GET", "/api/", "", {"X-Request-Id: " + later});
+            CPPUNIT_ASSERT_MESSAGE(later, pollUntil(2, [&] { return contains(accessLog, later); }));
+            CPPUNIT_ASSERT_MESSAGE(later + " in the moved file", !contains(accessLog + ".1", later));
+        }
+        // The moved file keeps what was written before; nothing is lost between.
+        std::remove((errorLog + ".1").c_str());
+        const std::string before = readTextFile(accessLog + ".1");
+        std::ofstream(accessLog, std::ios::app) << before;  // the other tests' lines back in one file
+        std::remove((accessLog + ".1").c_str());
     }
 };
 

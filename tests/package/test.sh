@@ -78,6 +78,9 @@ check "the maintainer scripts parse (sh -n)" bash -c \
 # ---- 2. the packaged configuration and site ------------------------------------
 R=$VAR/root
 dpkg-deb -x "$DEB" "$R"
+check "the packaged app.ini logs to /var/log/llm-service-api" bash -c \
+    'grep -q "^access_log = /var/log/llm-service-api/access.log  ;" "$1" && grep -q "^error_log = /var/log/llm-service-api/error.log  ;" "$1"' \
+    _ "$R/etc/llm-service-api/app.ini"
 check "the packaged llm-api-fcgi accepts the packaged app.ini (--check)" \
     env LLMAPI_JWT_SECRET=0123456789abcdef0123456789abcdef "$R/usr/sbin/llm-api-fcgi" --config "$R/etc/llm-service-api/app.ini" --check
 site=$VAR/site.conf
@@ -100,7 +103,7 @@ http {
 EOF
 check "nginx -t accepts the packaged site in an http block" nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -e "$VAR/nginx/error.log"
 check "the unit runs llm-api-fcgi as llm-api with the packaged config" bash -c \
-    'grep -qx "ExecStart=/usr/sbin/llm-api-fcgi --config /etc/llm-service-api/app.ini" "$1" && grep -qx "User=llm-api" "$1" && grep -qx "RuntimeDirectory=llm-service-api" "$1"' \
+    'grep -qx "ExecStart=/usr/sbin/llm-api-fcgi --config /etc/llm-service-api/app.ini --pid-file /run/llm-service-api/llm-api-fcgi.pid" "$1" && grep -qx "User=llm-api" "$1" && grep -qx "RuntimeDirectory=llm-service-api" "$1"' \
     _ "$R/lib/systemd/system/llm-service-api.service"
 check "the unit is hardened (no capabilities, protected kernel and home, @system-service) and reads no EnvironmentFile" bash -c \
     'for d in CapabilityBoundingSet= NoNewPrivileges=yes PrivateDevices=yes ProtectHome=yes ProtectKernelTunables=yes \
@@ -202,8 +205,20 @@ expect "me, with the token" '"username":"package_user"' "$B/api/me/" -H "Authori
 expect "the console from /usr/share/llm-service-api" '<!doctype html>' -H 'Accept: text/html' "$B/console/"
 expect "a body over max_body_bytes: nginx's JSON 413" 'Request body is too large (limit 1048576 bytes).' \
     -X POST "$B/api/signup/" -H 'Content-Type: application/json' --data-binary @<(head -c 1100000 /dev/zero | tr '\0' a)
-check "the service logged to /var/log/llm-service-api (its standard error; the journal under systemd)" \
-    grep -q '"route":"/api/me"' /var/log/llm-service-api/llm-api-fcgi.log
+check "the access log is /var/log/llm-service-api/access.log, the error log beside it" bash -c \
+    'grep -q "\"route\":\"/api/me\"" /var/log/llm-service-api/access.log && grep -q "master ready" /var/log/llm-service-api/error.log'
+# logrotate with the package's file: the next request lands in a new access.log.
+if command -v logrotate >/dev/null; then
+    logrotate -f /etc/logrotate.d/llm-service-api >"$VAR/logrotate.log" 2>&1
+    for _ in $(seq 1 50); do grep -q "log files reopened" /var/log/llm-service-api/error.log 2>/dev/null && break; sleep 0.1; done
+    curl -s -o /dev/null -H 'X-Request-Id: after-logrotate' "$B/api/"
+    sleep 0.5
+    check "logrotate: the old logs moved, the service writes new ones (SIGUSR1)" bash -c \
+        '[ -f /var/log/llm-service-api/access.log.1 ] && grep -q after-logrotate /var/log/llm-service-api/access.log &&
+         ! grep -q after-logrotate /var/log/llm-service-api/access.log.1 && grep -q "log files reopened" /var/log/llm-service-api/error.log'
+else
+    bad "logrotate is not installed (scripts/test.sh installs it)"
+fi
 
 # The administrator's tools as root, nothing sourced: secrets.env is read.
 check "llm-api-fcgi --check as root, nothing sourced" bash -c \
