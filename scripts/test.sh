@@ -22,6 +22,8 @@ case "$MODE" in
 esac
 VAR=$ROOT/var/test
 . "$ROOT/scripts/lib.sh"
+# Each phase says when it starts, in seconds since the run began (CI has a budget).
+phase() { say "$* [at ${SECONDS} s]"; }
 CONFIGURE_FLAGS=--enable-werror
 
 # The sanitizer run: a copy of the tree (automake will not build a second
@@ -29,7 +31,7 @@ CONFIGURE_FLAGS=--enable-werror
 # running its own stack on other ports so both can coexist.
 sanitize_run() {  # [unit]
     local copy=$ROOT/var/sanitize
-    say "sanitizer run (ASan + UBSan) in $copy"
+    phase "sanitizer run (ASan + UBSan) in $copy"
     mkdir -p "$copy"
     (cd "$ROOT" && git ls-files -co --exclude-standard -z | grep -zv '^var/' \
         | rsync -a --from0 --files-from=- ./ "$copy/")
@@ -68,13 +70,13 @@ fi
 build
 mkdir -p "$ROOT/var"
 
-say "layer check (scripts/check-layers.sh)"
+phase "layer check (scripts/check-layers.sh)"
 layers_fail=0
 "$ROOT/scripts/check-layers.sh" || layers_fail=1
 
 count() { sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n 1; }
 
-say "unit tests"
+phase "unit tests"
 rm -f tests/unit/unit-tests.log
 # The sanitized unit-only run (CI's) builds the unit tests alone: compiling
 # the integration suite and the fakes under ASan would cost minutes for nothing.
@@ -93,7 +95,7 @@ if [ "$MODE" = --sanitized-here ] && [ -n "${SANITIZE_UNIT_ONLY:-}" ]; then
     it_pass=0 it_fail=0
     say "integration tests skipped in this sanitized run (unit tests only)"
 else
-say "integration tests (a fresh stack in $VAR)"
+phase "integration tests (a fresh stack in $VAR)"
 "$CTL" stop >/dev/null 2>&1 || true
 rm -rf "$VAR"
 trap '"$CTL" stop >/dev/null 2>&1 || true' EXIT
@@ -122,7 +124,7 @@ if [ "$MODE" = --sanitized-here ]; then
     exit
 fi
 
-say "OpenAI SDK tests (npm openai, against /v1)"
+phase "OpenAI SDK tests (npm openai, against /v1)"
 sdk_log=$VAR/sdk.log
 set +e
 ( cd "$ROOT/tests/sdk" && { [ -d node_modules/openai ] || npm ci --no-audit --no-fund --silent; } ) >"$VAR/npm.log" 2>&1 \
@@ -133,7 +135,7 @@ read -r sdk_pass sdk_fail < <(count "$sdk_log" || echo "0 1")
 [ -n "${sdk_pass:-}" ] || { sdk_pass=0; sdk_fail=1; say "SDK tests did not finish"; }
 it_pass=$((it_pass + sdk_pass)); it_fail=$((it_fail + sdk_fail))
 
-say "browser test (the console in headless Chromium, tests/browser)"
+phase "browser test (the console in headless Chromium, tests/browser)"
 browser_log=$VAR/browser.log
 set +e
 env $("$CTL" env) "$ROOT/tests/browser/run.sh" 2>&1 | tee "$browser_log"
@@ -146,7 +148,7 @@ it_pass=$((it_pass + br_pass)); it_fail=$((it_fail + br_fail))
 
 # Under CI (CI=true) this also installs the package on the machine, runs it
 # with the system's MariaDB and nginx, and purges it (see its header).
-say "Debian package (tests/package/test.sh)"
+phase "Debian package (tests/package/test.sh)"
 pkg_log=$ROOT/var/package.log
 set +e
 "$ROOT/tests/package/test.sh" "$ROOT/var/package" 2>&1 | tee "$pkg_log"
@@ -164,5 +166,6 @@ if [ "$MODE" = --sanitize ] || [ "$MODE" = --sanitize-unit ]; then
     [ -n "${san_pass:-}" ] || { san_pass=0; san_fail=1; say "sanitizer run did not finish"; }
     it_pass=$((it_pass + san_pass)); it_fail=$((it_fail + san_fail))
 fi
+say "the whole run took ${SECONDS} s"
 echo "$((unit_pass + it_pass)) passed, $((unit_fail + it_fail)) failed"
 [ "$unit_fail" -eq 0 ] && [ "$it_fail" -eq 0 ]
