@@ -83,8 +83,19 @@ std::string unknown_setting(const Ini& ini, const std::string& path) {
 
 // Checks that span keys, or that no single key's type says.
 bool is_ip(const std::string& s) {
-    unsigned char buf[sizeof(in6_addr)];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+    in6_addr v6{};
+    return is_ipv4(s) || inet_pton(AF_INET6, s.c_str(), &v6) == 1;
+}
+
+// "a, b,c" -> a b c: the setting's list, commas and/or spaces between.
+std::vector<std::string> list_items(const std::string& text) {
+    std::string list = text;
+    for (char& ch : list)
+        if (ch == ',') ch = ' ';
+    std::istringstream words(list);
+    std::vector<std::string> items;
+    for (std::string w; words >> w;) items.push_back(w);
+    return items;
 }
 
 // An address, or address/prefix with the prefix in range for its family.
@@ -119,11 +130,7 @@ std::string check_listening(const ServerConfig& s) {
     } else if (s.http_redirect) {
         return bad_value("server", "http_redirect", "needs tls_port");
     }
-    std::string list = s.trusted_proxies;
-    for (char& ch : list)
-        if (ch == ',') ch = ' ';
-    std::istringstream words(list);
-    for (std::string w; words >> w;)
+    for (const std::string& w : list_items(s.trusted_proxies))
         if (!is_cidr(w)) return bad_value("server", "trusted_proxies", "'" + w + "' is not an address or CIDR");
     return "";
 }
@@ -139,14 +146,10 @@ std::string check_fastcgi(const ServerConfig& s) {
         if (!e) return bad_value("server", key, why);
         tcp = tcp || e->tcp;
     }
-    std::string list = s.fcgi_allowed_addresses;
-    for (char& ch : list)
-        if (ch == ',') ch = ' ';
-    std::istringstream words(list);
-    int n = 0;
-    for (std::string w; words >> w; ++n)
+    const std::vector<std::string> allowed = list_items(s.fcgi_allowed_addresses);
+    for (const std::string& w : allowed)
         if (!is_ipv4(w)) return bad_value("server", "fcgi_allowed_addresses", "'" + w + "' is not an IPv4 address");
-    if (tcp && n == 0)
+    if (tcp && allowed.empty())
         return bad_value("server", "fcgi_allowed_addresses",
                          "is required with a host:port socket (the web servers' addresses, e.g. 127.0.0.1)");
     return "";

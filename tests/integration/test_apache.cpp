@@ -7,7 +7,6 @@
 // only, JSON 503 when the pool is down.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <cstdio>
 #include <string>
 
 #include "accounts.h"
@@ -46,13 +45,7 @@ private:
 // curl from another local address (127.0.0.2): "<status> <content type>\n<body>".
 std::string curlFrom(const std::string& source, const std::string& url) {
     const std::string cmd = "curl -s --interface " + source + " -w '\\n%{http_code} %{content_type}' " + shellQuote(url);
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed");
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    pclose(p);
-    return out;
+    return runCommand(cmd).out;
 }
 
 }  // namespace

@@ -8,9 +8,6 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <curl/curl.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "accounts.h"
@@ -21,6 +18,7 @@
 #include "json_path.h"
 #include "stack.h"
 #include "text.h"
+#include "wait.h"
 
 using namespace it;
 
@@ -39,27 +37,20 @@ struct Handshake {
 Handshake sClient(const std::string& port, const std::string& options) {
     const std::string cmd = "openssl s_client -connect 127.0.0.1:" + port + " -servername localhost -CAfile " +
                             shellQuote(stackEnv("LLMAPI_TEST_CA")) + " " + options + " </dev/null 2>&1";
-    Handshake h;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed: " + cmd);
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) h.out.append(buf, n);
-    h.ok = pclose(p) == 0;
-    return h;
+    const CommandResult r = runCommand(cmd);
+    return Handshake{r.status == 0, r.out};
 }
 
-std::string readFile(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
-// The line of nginx's access log (in `var`) whose request line holds `marker`.
+// The line of nginx's access log (in `var`) whose request line holds
+// `marker`; nginx writes it after the response, so it is waited for (2 s).
 std::string nginxLogLine(const std::string& var, const std::string& marker) {
-    for (const std::string& line : lines(readFile(var + "/log/nginx-access.log")))
-        if (line.find(marker) != std::string::npos) return line;
-    return "";
+    std::string found;
+    pollUntil(2, [&] {
+        for (const std::string& line : lines(readTextFile(var + "/log/nginx-access.log")))
+            if (line.find(marker) != std::string::npos) found = line;
+        return !found.empty();
+    });
+    return found;
 }
 
 }  // namespace

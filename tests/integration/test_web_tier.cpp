@@ -35,13 +35,14 @@ std::pair<int, std::string> runAnotherPool(const std::string& env) {
     const std::string cmd = "env $(" + shellQuote(stackEnv("LLMAPI_TEST_CTL")) + " runtime-env) " + env + " timeout 20 " +
                             shellQuote(sourceRoot() + "/llm-api-fcgi") + " --config " +
                             shellQuote(stackVar() + "/app.ini") + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed");
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    const CommandResult r = runCommand(cmd);
+    return {r.status, r.out};
+}
+
+// An address on this host for a listener of the test's own: the stack's port + n.
+std::string localPort(int n) {
+    const std::string url = stackEnv("LLMAPI_TEST_URL");
+    return "127.0.0.1:" + std::to_string(std::stoi(url.substr(url.rfind(':') + 1)) + n);
 }
 
 }  // namespace
@@ -56,8 +57,7 @@ class WebTierTest : public CppUnit::TestFixture {
 
 public:
     void testFastCgiOverTcp() {
-        const int port = std::stoi(stackEnv("LLMAPI_TEST_URL").substr(stackEnv("LLMAPI_TEST_URL").rfind(':') + 1)) + 600;
-        const std::string main = "127.0.0.1:" + std::to_string(port), prio = "127.0.0.1:" + std::to_string(port + 1);
+        const std::string main = localPort(600), prio = localPort(601);
         SecondGateway second({"LLMAPI_SERVER_SOCKET=" + main, "LLMAPI_SERVER_PRIORITY_SOCKET=" + prio,
                               "LLMAPI_SERVER_FCGI_ALLOWED_ADDRESSES=127.0.0.1"});
         // Through nginx, over TCP: an account, a token and a stream.
@@ -103,8 +103,7 @@ public:
         ASSERT_RESPONSE(200, R"({"message":"Welcome to the LLM API!"})", request("GET", "/api/"));
 
         // The same on TCP: the second of two pools on one port does not start.
-        const int port = std::stoi(stackEnv("LLMAPI_TEST_URL").substr(stackEnv("LLMAPI_TEST_URL").rfind(':') + 1)) + 610;
-        const std::string main = "127.0.0.1:" + std::to_string(port);
+        const std::string main = localPort(610);
         SecondGateway second({"LLMAPI_SERVER_SOCKET=" + main, "LLMAPI_SERVER_FCGI_ALLOWED_ADDRESSES=127.0.0.1"});
         const auto [tcpStatus, tcpOut] =
             runAnotherPool("LLMAPI_SERVER_SOCKET=" + main + " LLMAPI_SERVER_FCGI_ALLOWED_ADDRESSES=127.0.0.1 "

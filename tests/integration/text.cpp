@@ -1,6 +1,10 @@
 #include "text.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
+#include <stdexcept>
 #include <iterator>
 #include <sstream>
 
@@ -24,6 +28,17 @@ std::string shellQuote(const std::string& s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
+}
+
+CommandResult runCommand(const std::string& commandLine) {
+    FILE* p = popen(commandLine.c_str(), "r");
+    if (!p) throw std::runtime_error("popen failed: " + commandLine);
+    CommandResult r;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+    const int status = pclose(p);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
 }
 
 std::string readTextFile(const std::string& path) {
