@@ -8,7 +8,7 @@ CONFIG=${LLMAPI_CONFIG:-$ROOT/conf/app.ini}
 
 PACKAGES="build-essential autoconf autoconf-archive automake libtool pkg-config
   libfcgi-dev libcgicc-dev libjansson-dev libjwt-dev libmysqlcppconn-dev
-  libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libcppunit-dev libargon2-dev libssl-dev libcpp-httplib-dev libyaml-dev
   nginx mariadb-server mariadb-client curl openssl"
 
 say() { printf '==> %s\n' "$*"; }

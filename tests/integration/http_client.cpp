@@ -1,5 +1,7 @@
 #include "http_client.h"
 
+#include "openapi_check.h"
+
 #include <curl/curl.h>
 #include <strings.h>
 
@@ -150,6 +152,7 @@ Response perform(const std::string& method, const std::string& url, const std::s
         throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &resp.httpVersion);
+    openapi::check(method, url, resp.status, resp.headers, resp.body);
     return resp;
 }
 
@@ -272,6 +275,9 @@ StreamResponse streamRequestUrl(const std::string& method, const std::string& ur
         throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &resp.httpVersion);
+    std::vector<std::string> payloads;
+    for (const auto& e : resp.events) payloads.push_back(e.data);
+    openapi::check(method, url, resp.status, resp.headers, resp.body, &payloads);
     return resp;
 }
 

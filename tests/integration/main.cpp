@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "openapi_check.h"
 #include "skip.h"
 
 namespace {
@@ -95,6 +96,21 @@ int main(int argc, char** argv) {
     } catch (const std::invalid_argument&) {
         std::cerr << "no test named " << (argc > 1 ? argv[1] : "") << "\n";
         return 2;
+    }
+
+    // The document and the service, both ways (openapi_check.h): what the
+    // suite sent that the document lacks, and, on a whole run, an operation
+    // it documents that never answered (a failure: nothing checked it).
+    const it::openapi::Coverage docs = it::openapi::coverage();
+    std::cout << "docs/openapi.yaml: " << docs.checked << " responses checked";
+    if (!docs.undocumented.empty()) {
+        std::cout << "; sent to paths or methods it does not describe:";
+        for (const auto& u : docs.undocumented) std::cout << " [" << u << "]";
+    }
+    std::cout << "\n";
+    if (argc <= 1 && !docs.neverAnswered.empty()) {
+        for (const auto& n : docs.neverAnswered) std::cout << "FAIL docs/openapi.yaml: " << n << " documented, never answered in this run\n";
+        ++reporter.failed;
     }
 
     // scripts/test.sh reads the last line: it stays exactly "N passed, M failed".

@@ -3,8 +3,8 @@
 // Debian, started by `stack.sh apache-start` on port + 2. The same answers
 // as through nginx: accounts and tokens (Authorization passed), a chat and a
 // stream that arrives event by event (flushpackets=on), the 413 in each
-// family's shape, the console and its Accept rule, /metrics for this host
-// only, JSON 503 when the pool is down.
+// family's shape, the console and its Accept rule, the API's documentation,
+// /metrics for this host only, JSON 503 when the pool is down.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <string>
@@ -126,6 +126,17 @@ public:
         Response bare = requestUrl("GET", a + "/console");
         CPPUNIT_ASSERT_EQUAL(301L, bare.status);
         CPPUNIT_ASSERT_EQUAL(a + "/console/", bare.header("Location"));
+        // The API's documentation, as nginx serves it (test_docs.cpp).
+        Response docs = requestUrl("GET", a + "/docs/");
+        CPPUNIT_ASSERT_EQUAL(200L, docs.status);
+        CPPUNIT_ASSERT_EQUAL(request("GET", "/docs/").body, docs.body);
+        for (const char* doc : {"/openapi.yaml", "/openapi.json"}) {
+            Response viaApache = requestUrl("GET", a + doc);
+            Response viaNginx = request("GET", doc);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(doc, 200L, viaApache.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(doc, viaNginx.header("Content-Type"), viaApache.header("Content-Type"));
+            CPPUNIT_ASSERT_MESSAGE(doc, viaNginx.body == viaApache.body);
+        }
 
         // /metrics: this host only, every spelling; the health check for anyone.
         Response metrics = requestUrl("GET", a + "/metrics");
@@ -144,9 +155,14 @@ public:
         ApacheFrontEnd apache;
         ctl("pool-stop");
         Response down = requestUrl("GET", apache.url() + "/api/");
+        Response openai = requestUrl("GET", apache.url() + "/v1/models");
         ctl("pool-start");
         ASSERT_RESPONSE(503, R"({"detail":"Service temporarily unavailable, try again later."})", down);
         CPPUNIT_ASSERT_EQUAL(std::string("application/json"), down.header("Content-Type"));
+        // In each family's shape, as nginx answers (test_web_tier.cpp).
+        ASSERT_RESPONSE(503, R"({"error":{"message":"Service temporarily unavailable, try again later.","type":"service_unavailable","param":null,"code":"service_unavailable"}})",
+                        openai);
+        CPPUNIT_ASSERT_EQUAL(std::string("application/json"), openai.header("Content-Type"));
         CPPUNIT_ASSERT_MESSAGE("/healthz not 200 within 10 s after pool-start", waitHealthy(10));
     }
 };

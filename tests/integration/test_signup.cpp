@@ -154,6 +154,10 @@ public:
             if (r.status == 201) {
                 ++created;
                 ASSERT_RESPONSE(201, kCreated, r);
+            } else if (r.status == 503) {
+                // The hash gate's bounded wait ([auth] hash_wait_ms) on a
+                // loaded machine: refused, and nothing created by it.
+                ASSERT_RESPONSE(503, R"({"detail":"Too many signups in progress; try again shortly."})", r);
             } else {
                 ASSERT_RESPONSE(400, kDuplicate, r);
             }

@@ -117,10 +117,13 @@ public:
     void testWorkersDownIsJson503() {
         SecondGateway second;
         ctl("second-pool-stop");
-        for (const char* path : {"/api/", "/healthz", "/v1/models"}) {
+        for (const char* path : {"/api/", "/healthz", "/metrics", "/v1/models", "/api/supported-models/"}) {
             Response r = requestUrl("GET", second.url() + path);
-            ASSERT_RESPONSE(503, R"({"detail":"Service temporarily unavailable, try again later."})", r);
+            const bool openai = std::string(path).find("models") != std::string::npos;
+            ASSERT_RESPONSE(503, openai ? R"({"error":{"message":"Service temporarily unavailable, try again later.","type":"service_unavailable","param":null,"code":"service_unavailable"}})"
+                                        : R"({"detail":"Service temporarily unavailable, try again later."})", r);
             CPPUNIT_ASSERT_EQUAL(std::string("application/json"), r.header("Content-Type"));
+            CPPUNIT_ASSERT_EQUAL(std::string("1"), r.header("Retry-After"));
         }
     }
 
