@@ -58,7 +58,7 @@ else
     command -v node >/dev/null && command -v npm >/dev/null || EXTRA_PACKAGES="nodejs npm"
     # The package test builds the .deb (tests/package/test.sh); the sanitizer run copies the tree.
     # Apache: tests/integration/test_apache.cpp runs it in front of the pool.
-    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync apache2 ssl-cert logrotate"
+    EXTRA_PACKAGES="${EXTRA_PACKAGES:-} debhelper dpkg-dev lintian rsync apache2 ssl-cert logrotate python3"
     install_deps
 fi
 cd "$ROOT"
@@ -67,7 +67,19 @@ if [ -f config.status ] && [ "$(sed -n "s/^ac_cs_config='\(.*\)'$/\1/p" config.s
     rm -f Makefile; make_clean=1
 fi
 [ -n "${make_clean:-}" ] && { ./configure $CONFIGURE_FLAGS >/dev/null && make clean >/dev/null; }
-build
+# The sanitized unit-only run (CI's) builds the unit tests alone (and the
+# JSON of docs/openapi.yaml they read): the daemon, the admin tool, the
+# integration suite and the fakes under ASan would cost minutes for nothing.
+unit_only=
+[ "$MODE" = --sanitized-here ] && [ -n "${SANITIZE_UNIT_ONLY:-}" ] && unit_only=1
+if [ -n "$unit_only" ]; then
+    [ -x configure ] || autoreconf -fi >/dev/null
+    [ -f Makefile ] || ./configure $CONFIGURE_FLAGS >/dev/null
+    say "make (the unit tests only)"
+    make -j"$(nproc)" tests/unit/unit-tests static/docs/openapi.json >/dev/null || die "build failed"
+else
+    build
+fi
 mkdir -p "$ROOT/var"
 
 phase "layer check (scripts/check-layers.sh)"
@@ -78,11 +90,11 @@ count() { sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail 
 
 phase "unit tests"
 rm -f tests/unit/unit-tests.log
-# The sanitized unit-only run (CI's) builds the unit tests alone: compiling
-# the integration suite and the fakes under ASan would cost minutes for nothing.
-check_only=()
-[ "$MODE" = --sanitized-here ] && [ -n "${SANITIZE_UNIT_ONLY:-}" ] && check_only=(check_PROGRAMS=tests/unit/unit-tests)
-make -j"$(nproc)" check "${check_only[@]}" >"$ROOT/var/make-check.log" 2>&1 || true
+if [ -n "$unit_only" ]; then
+    ./tests/unit/unit-tests >tests/unit/unit-tests.log 2>&1 || true
+else
+    make -j"$(nproc)" check >"$ROOT/var/make-check.log" 2>&1 || true
+fi
 unit_log=$ROOT/tests/unit/unit-tests.log
 [ -f "$unit_log" ] || tail -n 40 "$ROOT/var/make-check.log"
 grep -v ': OK$' "$unit_log" 2>/dev/null || true
@@ -91,7 +103,7 @@ read -r unit_pass unit_fail < <(count "$unit_log" || echo "0 1")
 unit_pass=$((unit_pass + 1 - layers_fail)); unit_fail=$((unit_fail + layers_fail))  # the layer check counts as one
 
 CTL=$ROOT/tests/integration/stack.sh
-if [ "$MODE" = --sanitized-here ] && [ -n "${SANITIZE_UNIT_ONLY:-}" ]; then
+if [ -n "$unit_only" ]; then
     it_pass=0 it_fail=0
     say "integration tests skipped in this sanitized run (unit tests only)"
 else
@@ -151,7 +163,7 @@ it_pass=$((it_pass + br_pass)); it_fail=$((it_fail + br_fail))
 phase "Debian package (tests/package/test.sh)"
 pkg_log=$ROOT/var/package.log
 set +e
-"$ROOT/tests/package/test.sh" "$ROOT/var/package" 2>&1 | tee "$pkg_log"
+LLMAPI_PACKAGE_NOCHECK=1 "$ROOT/tests/package/test.sh" "$ROOT/var/package" 2>&1 | tee "$pkg_log"
 set -e
 read -r pkg_pass pkg_fail < <(count "$pkg_log" || echo "0 1")
 [ -n "${pkg_pass:-}" ] || { pkg_pass=0; pkg_fail=1; say "package test did not finish"; }
