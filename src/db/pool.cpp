@@ -107,15 +107,27 @@ Pool::Lease::~Lease() { pool_.release(std::move(conn_)); }
 void Pool::thread_init() { driver_->threadInit(); }
 void Pool::thread_end() { driver_->threadEnd(); }
 
+// On a connection of its own: /healthz asks whether the database answers,
+// not whether one of the chats' connections is free. Borrowed from the pool,
+// a host whose chats held every connection past borrow_timeout_ms looked
+// down to its load balancer, and the probe queued behind the chat threads'
+// borrows. Only the priority threads call this: the mutex is rarely waited for.
 bool Pool::ping() {
-    try {
-        return run([](Connection& c) {
-            ResultPtr rs(c.prepare("SELECT 1").executeQuery());
+    std::lock_guard<std::mutex> lock(ping_mu_);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        try {
+            if (!ping_conn_) ping_conn_ = open();
+            ResultPtr rs(ping_conn_->prepare("SELECT 1").executeQuery());
             return rs->next();
-        });
-    } catch (const std::exception&) {
-        return false;
+        } catch (const sql::SQLException& e) {
+            ping_conn_.reset();  // a stale connection: once more on a fresh one
+            if (!is_connection_error(e)) return false;
+        } catch (const std::exception&) {  // DbUnavailable: cannot connect
+            ping_conn_.reset();
+            return false;
+        }
     }
+    return false;
 }
 
 }  // namespace llmapi::db

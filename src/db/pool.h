@@ -69,7 +69,8 @@ public:
         return run_retrying(f, never_sent);
     }
 
-    // True when a trivial query succeeds (for /healthz).
+    // True when a trivial query succeeds (for /healthz), on a connection
+    // kept apart from the pool's.
     bool ping();
 
     // Connector/C++ wants these around the life of every thread that queries.
@@ -119,6 +120,8 @@ private:
     std::condition_variable cv_;
     std::vector<std::unique_ptr<Connection>> idle_;
     int open_or_lent_ = 0;  // connections that exist or are being opened
+    std::mutex ping_mu_;
+    std::unique_ptr<Connection> ping_conn_;  // ping()'s own, outside the pool
 };
 
 }  // namespace llmapi::db

@@ -5,7 +5,8 @@
 #   stack.sh start | stop | restart | kill-worker | worker-pids | sql "STATEMENT"
 #            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
 #            config-set SECTION KEY VALUE   (edits the stack's copy of its app.ini)
-#            second-start [LLMAPI_SERVER_K=V...] | second-stop
+#            second-start [LLMAPI_SERVER_K=V...] | second-stop   (also LLMAPI_DATABASE_POOL_SIZE,
+#                                           LLMAPI_DATABASE_BORROW_TIMEOUT_MS)
 #                                           (a second gateway, nginx on port+1, same database)
 #            admin ARGS...                  (llm-api-admin against this stack's database)
 #            second-pool-stop               (the second gateway's pool only: its nginx stays)
@@ -72,7 +73,10 @@ case "${1:-}" in
         second_env
         shift
         for kv in "$@"; do
-            case "$kv" in LLMAPI_SERVER_*=*) export "${kv?}" ;; *) die "second-start: not LLMAPI_SERVER_KEY=VALUE: $kv" ;; esac
+            case "$kv" in
+                LLMAPI_SERVER_*=* | LLMAPI_DATABASE_POOL_SIZE=* | LLMAPI_DATABASE_BORROW_TIMEOUT_MS=*) export "${kv?}" ;;
+                *) die "second-start: not LLMAPI_SERVER_KEY=VALUE (or the database pool's size and borrow timeout): $kv" ;;
+            esac
         done
         pool_start; nginx_start; echo "http://127.0.0.1:$LLMAPI_SERVER_PORT" ;;
     second-stop) second_env; nginx_stop; pool_stop ;;

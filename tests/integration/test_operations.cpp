@@ -146,6 +146,7 @@ bool isGeneratedId(const std::string& id) {
 class OperationsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(OperationsTest);
     CPPUNIT_TEST(testHealthzFollowsTheDatabase);
+    CPPUNIT_TEST(testHealthzWhilePoolExhausted);
     CPPUNIT_TEST(testMetrics);
     CPPUNIT_TEST(testMetricsLoopbackOnlyEverySpelling);
     CPPUNIT_TEST(testRequestIdAndAccessLog);
@@ -161,6 +162,33 @@ public:
     // The database goes away: /healthz says so at once, every endpoint that
     // needs it answers 503 in its family's shape; it comes back: the same
     // workers recover by themselves.
+    // /healthz asks whether the database answers, not whether a pooled
+    // connection is free (db/pool.cpp ping(): a connection of its own). A
+    // gateway of one worker with a pool of one: a signup waiting on a table
+    // lock holds that connection; the probe still answers at once, where it
+    // used to wait borrow_timeout_ms and answer 503 (a healthy host pulled
+    // from its load balancer for being busy).
+    void testHealthzWhilePoolExhausted() {
+        SecondGateway second({"LLMAPI_SERVER_WORKERS=1", "LLMAPI_DATABASE_POOL_SIZE=1",
+                              "LLMAPI_DATABASE_BORROW_TIMEOUT_MS=4000"});
+        ASSERT_RESPONSE(200, R"({"status":"ok"})", requestUrl("GET", second.url() + "/healthz"));
+        // The test's own session holds users' write lock for 6 s.
+        runCommand(shellQuote(stackEnv("LLMAPI_TEST_CTL")) +
+                   " sql 'LOCK TABLES users WRITE; DO SLEEP(6); UNLOCK TABLES' >/dev/null 2>&1 &");
+        const char* waiting = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE = 'Waiting for table metadata lock'";
+        std::future<Response> signup = std::async(std::launch::async, [&] {
+            const User u{uniqueName("locked"), "secure_pwd_1", ""};
+            return requestUrl("POST", second.url() + "/api/signup/", signupBody(u), {"Content-Type: application/json"});
+        });
+        CPPUNIT_ASSERT_MESSAGE("the signup never waited on the lock",
+                               pollUntil(5, [&] { return std::stol(sql(waiting)) >= 1; }));
+        const auto started = std::chrono::steady_clock::now();
+        ASSERT_RESPONSE(200, R"({"status":"ok"})", requestUrl("GET", second.url() + "/healthz"));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(secondsSince(started)) + " s", secondsSince(started) < 1.0);
+        CPPUNIT_ASSERT_MESSAGE("the lock ended before the probe", std::stol(sql(waiting)) >= 1);
+        ASSERT_STATUS(201, signup.get());  // once the lock is gone
+    }
+
     void testHealthzFollowsTheDatabase() {
         Account a = createAccount();  // its token was issued before the outage
         ASSERT_RESPONSE(200, R"({"status":"ok"})", request("GET", "/healthz"));
