@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "json_pointer.h"
+
 namespace {
 
 struct JsonRef {
@@ -133,25 +135,6 @@ private:
     yaml_parser_t p_{};
 };
 
-// "#/a/b~1c" → root["a"]["b/c"], or null.
-json_t* resolve(json_t* root, const std::string& ref) {
-    if (ref.rfind("#/", 0) != 0) return nullptr;
-    json_t* at = root;
-    size_t pos = 2;
-    while (at && pos <= ref.size()) {
-        size_t end = ref.find('/', pos);
-        if (end == std::string::npos) end = ref.size();
-        std::string token = ref.substr(pos, end - pos), key;
-        for (size_t i = 0; i < token.size(); ++i) {
-            if (token[i] == '~' && i + 1 < token.size()) { key += token[i + 1] == '1' ? '/' : '~'; ++i; }
-            else key += token[i];
-        }
-        at = json_is_object(at) ? json_object_get(at, key.c_str()) : nullptr;
-        pos = end + 1;
-    }
-    return at;
-}
-
 void check_refs(json_t* root, json_t* node, const std::string& where) {
     if (json_is_object(node)) {
         const char* key;
@@ -159,7 +142,7 @@ void check_refs(json_t* root, json_t* node, const std::string& where) {
         json_object_foreach(node, key, v) {
             if (std::strcmp(key, "$ref") == 0) {
                 if (!json_is_string(v)) throw std::runtime_error(where + ": $ref is not a string");
-                if (!resolve(root, json_string_value(v)))
+                if (!docs::json_pointer(root, json_string_value(v)))
                     throw std::runtime_error(where + ": $ref " + json_string_value(v) + " does not resolve");
             } else {
                 check_refs(root, v, where + "/" + key);

@@ -28,12 +28,12 @@ install_deps() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-build() {
+build() {  # [TARGETS...]: make's default (everything) unless named
     cd "$ROOT" || exit 1
     [ -x configure ] || { say "autoreconf"; autoreconf -fi >/dev/null; }
     [ -f Makefile ] || { say "configure ${CONFIGURE_FLAGS:-}"; ./configure ${CONFIGURE_FLAGS:-} >/dev/null; }
-    say "make"
-    make -j"$(nproc)" >/dev/null || { make; die "build failed"; }
+    say "make${*:+ $*}"
+    make -j"$(nproc)" "$@" >/dev/null || { make "$@"; die "build failed"; }
 }
 
 # A random secret kept under $VAR/secrets/NAME, made on first use; prints

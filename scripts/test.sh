@@ -72,14 +72,7 @@ fi
 # integration suite and the fakes under ASan would cost minutes for nothing.
 unit_only=
 [ "$MODE" = --sanitized-here ] && [ -n "${SANITIZE_UNIT_ONLY:-}" ] && unit_only=1
-if [ -n "$unit_only" ]; then
-    [ -x configure ] || autoreconf -fi >/dev/null
-    [ -f Makefile ] || ./configure $CONFIGURE_FLAGS >/dev/null
-    say "make (the unit tests only)"
-    make -j"$(nproc)" tests/unit/unit-tests static/docs/openapi.json >/dev/null || die "build failed"
-else
-    build
-fi
+if [ -n "$unit_only" ]; then build tests/unit/unit-tests static/docs/openapi.json; else build; fi
 mkdir -p "$ROOT/var"
 
 phase "layer check (scripts/check-layers.sh)"

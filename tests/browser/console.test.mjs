@@ -8,37 +8,15 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { base, root, shots, test, check, unreachable, finish } from './harness.mjs';
 
-const started = Date.now();
-const base = (process.env.LLMAPI_TEST_URL || '').replace(/\/$/, '');
 const fakeUrl = (process.env.LLMAPI_TEST_FAKE_URL || '').replace(/\/$/, '');
-if (!base) { console.log('LLMAPI_TEST_URL is not set (see tests/integration/stack.sh env)\n0 passed, 1 failed'); process.exit(1); }
-
 try {
   await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5000) });
 } catch (e) {
-  console.log(`cannot reach ${base}: ${e.cause ? e.cause.code || e.cause.message : e.message}\n0 passed, 1 failed`);
-  process.exit(1);
+  unreachable(`reach ${base}`, e);
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = path.join(root, 'var', 'browser-screenshots');
-fs.mkdirSync(shots, { recursive: true });
-
-let passed = 0, failed = 0;
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`${name} ... ok (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`${name} ... FAIL\n  ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 4).join('\n  ')}`);
-  }
-}
-function check(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const username = `console_${process.pid}_${Date.now().toString(36)}`;
@@ -623,6 +601,4 @@ await test('no script errors, no external requests', async () => {
 });
 
 await browser.close();
-console.log(`screenshots in ${path.relative(process.cwd(), shots) || shots}; took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

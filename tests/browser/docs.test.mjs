@@ -8,13 +8,9 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { base, shots, test, check, unreachable, finish } from './harness.mjs';
 
-const started = Date.now();
-const base = (process.env.LLMAPI_TEST_URL || '').replace(/\/$/, '');
-if (!base) { console.log('LLMAPI_TEST_URL is not set (see tests/integration/stack.sh env)\n0 passed, 1 failed'); process.exit(1); }
 const origin = new URL(base).origin;
 
 let spec;
@@ -23,27 +19,8 @@ try {
   if (!r.ok) throw new Error(`GET /openapi.json: ${r.status}`);
   spec = await r.json();
 } catch (e) {
-  console.log(`cannot read ${base}/openapi.json: ${e.cause ? e.cause.code || e.cause.message : e.message}\n0 passed, 1 failed`);
-  process.exit(1);
+  unreachable(`read ${base}/openapi.json`, e);
 }
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = path.join(root, 'var', 'browser-screenshots');
-fs.mkdirSync(shots, { recursive: true });
-
-let passed = 0, failed = 0;
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`${name} ... ok (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`${name} ... FAIL\n  ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 4).join('\n  ')}`);
-  }
-}
-function check(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
 
 // ------------------------------------------------------------------ the document, as the test reads it
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -535,6 +512,4 @@ await test('no request to another origin, no console error, no page error', asyn
 });
 
 await browser.close();
-console.log(`screenshots in ${path.relative(process.cwd(), shots) || shots} (docs-*.png); took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish(' (docs-*.png)');

@@ -1,11 +1,15 @@
 #include "openapi_check.h"
 
+#include "docs/json_pointer.h"
+#include "http/path.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -26,36 +30,18 @@ std::string mediaType(const std::string& contentType) {
     return t;
 }
 
-// The path of a URL, the way nginx routes it: no query, %XX of unreserved
-// characters decoded, empty and "." segments gone, ".." applied.
+// The path of a URL, routed as the workers route it (http/path.h: nginx's
+// normalisation), in segments; empty for a target nginx refuses (400).
 std::vector<std::string> pathSegments(const std::string& url) {
     size_t start = url.find("://");
     start = url.find('/', start == std::string::npos ? 0 : start + 3);
     if (start == std::string::npos) return {};
-    std::string path = url.substr(start, url.find_first_of("?#", start) - start), decoded;
-    for (size_t i = 0; i < path.size(); ++i) {
-        if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
-            char c = static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
-            if (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-._~", c)) {
-                decoded += c;
-                i += 2;
-                continue;
-            }
-        }
-        decoded += path[i];
-    }
+    const std::optional<std::string> path = llmapi::http::normalize_path(url.substr(start));
     std::vector<std::string> segs;
-    size_t at = 0;
-    while (at <= decoded.size()) {
-        size_t end = decoded.find('/', at);
-        if (end == std::string::npos) end = decoded.size();
-        std::string s = decoded.substr(at, end - at);
-        if (s == "..") {
-            if (!segs.empty()) segs.pop_back();
-        } else if (!s.empty() && s != ".") {
-            segs.push_back(s);
-        }
+    if (!path) return segs;
+    for (size_t at = 1; at < path->size();) {
+        size_t end = std::min(path->find('/', at), path->size());
+        if (end > at) segs.push_back(path->substr(at, end - at));
         at = end + 1;
     }
     return segs;
@@ -139,7 +125,7 @@ public:
         for (int hops = 0; hops < 32 && json_is_object(node); ++hops) {
             json_t* ref = json_object_get(node, "$ref");
             if (!json_is_string(ref)) return node;
-            node = pointer(json_string_value(ref));
+            node = docs::json_pointer(root_.get(), json_string_value(ref));
             if (!node) throw Violation(std::string("the document's $ref ") + json_string_value(ref) + " does not resolve");
         }
         return node;
@@ -152,7 +138,7 @@ public:
         if (json_is_true(schema) || !schema) return "";
         if (json_is_false(schema)) return at + ": no value is allowed here";
         if (json_t* ref = json_object_get(schema, "$ref")) {  // 3.1: $ref with siblings is allOf
-            json_t* target = json_is_string(ref) ? pointer(json_string_value(ref)) : nullptr;
+            json_t* target = json_is_string(ref) ? docs::json_pointer(root_.get(), json_string_value(ref)) : nullptr;
             if (!target) throw Violation("the document's $ref " + dumpJson(ref) + " does not resolve");
             std::string e = validate(target, v, at, depth + 1);
             if (!e.empty()) return e;
@@ -256,22 +242,6 @@ public:
     }
 
 private:
-    json_t* pointer(const std::string& ref) const {
-        if (ref.rfind("#/", 0) != 0) return nullptr;
-        json_t* at = root_.get();
-        size_t pos = 2;
-        while (at && pos <= ref.size()) {
-            size_t end = ref.find('/', pos);
-            if (end == std::string::npos) end = ref.size();
-            std::string key = ref.substr(pos, end - pos);
-            for (size_t k; (k = key.find("~1")) != std::string::npos;) key.replace(k, 2, "/");
-            for (size_t k; (k = key.find("~0")) != std::string::npos;) key.replace(k, 2, "~");
-            at = json_object_get(at, key.c_str());
-            pos = end + 1;
-        }
-        return at;
-    }
-
     JsonPtr root_;
     std::vector<Operation> operations_;
 };

@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "api/routes.h"
+#include "docs/json_pointer.h"
 #include "common/json.h"
 
 using llmapi::JsonPtr;
@@ -36,17 +38,32 @@ std::string lower(std::string s) {
 // "#/components/responses/X" → the node, following $ref chains.
 json_t* deref(json_t* doc, json_t* node) {
     for (int hops = 0; hops < 16 && json_is_object(node) && json_object_get(node, "$ref"); ++hops) {
-        std::string ref = json_string_value(json_object_get(node, "$ref"));
-        CPPUNIT_ASSERT_MESSAGE(ref, ref.rfind("#/", 0) == 0);
-        node = doc;
-        for (size_t pos = 2; node && pos <= ref.size();) {
-            size_t end = std::min(ref.find('/', pos), ref.size());
-            node = json_object_get(node, ref.substr(pos, end - pos).c_str());
-            pos = end + 1;
-        }
+        const std::string ref = json_string_value(json_object_get(node, "$ref"));
+        node = docs::json_pointer(doc, ref);
         CPPUNIT_ASSERT_MESSAGE("unresolved " + ref, node);
     }
     return node;
+}
+
+// The document's operations: METHOD (upper case), path as written, the operation.
+struct Operation {
+    std::string method, path;
+    json_t* node;
+};
+std::vector<Operation> operations(json_t* doc) {
+    std::vector<Operation> out;
+    const char* path;
+    json_t* item;
+    json_object_foreach(json_object_get(doc, "paths"), path, item) {
+        const char* method;
+        json_t* op;
+        json_object_foreach(item, method, op) {
+            std::string m = method;
+            std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+            out.push_back({m, path, op});
+        }
+    }
+    return out;
 }
 
 bool has_example(json_t* doc, json_t* media) {
@@ -79,17 +96,9 @@ public:
         const auto routes = llmapi::api::make_routes();
         std::set<std::string> routed;
         for (const auto& r : routes.routes()) routed.insert(r.method + " " + r.path);
-        const char* path;
-        json_t* item;
-        json_object_foreach(json_object_get(doc.get(), "paths"), path, item) {
-            const char* method;
-            json_t* op;
-            json_object_foreach(item, method, op) {
-                std::string m = method;
-                std::transform(m.begin(), m.end(), m.begin(), ::toupper);
-                const std::string key = m + " " + canonical_path(path);
-                CPPUNIT_ASSERT_MESSAGE(key + " is documented but not routed", routed.count(key));
-            }
+        for (const Operation& o : operations(doc.get())) {
+            const std::string key = o.method + " " + canonical_path(o.path);
+            CPPUNIT_ASSERT_MESSAGE(key + " is documented but not routed", routed.count(key));
         }
     }
 
@@ -124,52 +133,44 @@ public:
     void testEveryOperationHasItsExamples() {
         JsonPtr doc = load_document();
         std::set<std::string> ids;
-        const char* path;
-        json_t* item;
-        json_object_foreach(json_object_get(doc.get(), "paths"), path, item) {
-            const char* method;
-            json_t* op;
-            json_object_foreach(item, method, op) {
-                const std::string what = std::string(method) + " " + path;
-                json_t* id = json_object_get(op, "operationId");
-                CPPUNIT_ASSERT_MESSAGE(what + ": operationId", json_is_string(id));
-                CPPUNIT_ASSERT_MESSAGE(what + ": operationId unique", ids.insert(json_string_value(id)).second);
-                CPPUNIT_ASSERT_MESSAGE(what + ": summary", json_is_string(json_object_get(op, "summary")));
-                CPPUNIT_ASSERT_MESSAGE(what + ": tags", json_array_size(json_object_get(op, "tags")) > 0);
-                if (json_t* body = json_object_get(op, "requestBody")) {
-                    json_t* media = json_object_get(json_object_get(deref(doc.get(), body), "content"), "application/json");
-                    CPPUNIT_ASSERT_MESSAGE(what + ": request body as application/json", media);
-                    CPPUNIT_ASSERT_MESSAGE(what + ": request body example", has_example(doc.get(), media));
-                }
-                const char* status;
-                json_t* response;
-                bool success = false;
-                json_object_foreach(json_object_get(op, "responses"), status, response) {
-                    response = deref(doc.get(), response);
-                    CPPUNIT_ASSERT_MESSAGE(what + " " + status + ": description",
-                                           json_is_string(json_object_get(response, "description")));
-                    if (status[0] != '2') continue;
-                    success = true;
-                    const char* type;
-                    json_t* media;
-                    json_object_foreach(json_object_get(response, "content"), type, media) {
-                        if (lower(type) == "application/json")
-                            CPPUNIT_ASSERT_MESSAGE(what + " " + status + ": example", has_example(doc.get(), media));
-                    }
-                }
-                CPPUNIT_ASSERT_MESSAGE(what + ": a 2xx response", success);
+        for (const Operation& o : operations(doc.get())) {
+            json_t* op = o.node;
+            const std::string what = o.method + " " + o.path;
+            json_t* id = json_object_get(op, "operationId");
+            CPPUNIT_ASSERT_MESSAGE(what + ": operationId", json_is_string(id));
+            CPPUNIT_ASSERT_MESSAGE(what + ": operationId unique", ids.insert(json_string_value(id)).second);
+            CPPUNIT_ASSERT_MESSAGE(what + ": summary", json_is_string(json_object_get(op, "summary")));
+            CPPUNIT_ASSERT_MESSAGE(what + ": tags", json_array_size(json_object_get(op, "tags")) > 0);
+            if (json_t* body = json_object_get(op, "requestBody")) {
+                json_t* media = json_object_get(json_object_get(deref(doc.get(), body), "content"), "application/json");
+                CPPUNIT_ASSERT_MESSAGE(what + ": request body as application/json", media);
+                CPPUNIT_ASSERT_MESSAGE(what + ": request body example", has_example(doc.get(), media));
             }
+            const char* status;
+            json_t* response;
+            bool success = false;
+            json_object_foreach(json_object_get(op, "responses"), status, response) {
+                response = deref(doc.get(), response);
+                CPPUNIT_ASSERT_MESSAGE(what + " " + status + ": description",
+                                       json_is_string(json_object_get(response, "description")));
+                if (status[0] != '2') continue;
+                success = true;
+                const char* type;
+                json_t* media;
+                json_object_foreach(json_object_get(response, "content"), type, media) {
+                    if (lower(type) == "application/json")
+                        CPPUNIT_ASSERT_MESSAGE(what + " " + status + ": example", has_example(doc.get(), media));
+                }
+            }
+            CPPUNIT_ASSERT_MESSAGE(what + ": a 2xx response", success);
         }
     }
 
 private:
     // The operation documenting METHOD on a route's canonical path.
     static json_t* operation(json_t* doc, const std::string& method, const std::string& path) {
-        const char* p;
-        json_t* item;
-        json_object_foreach(json_object_get(doc, "paths"), p, item) {
-            if (canonical_path(p) == path) return json_object_get(item, lower(method).c_str());
-        }
+        for (const Operation& o : operations(doc))
+            if (o.method == method && canonical_path(o.path) == path) return o.node;
         return nullptr;
     }
 };
