@@ -7,6 +7,7 @@
 #include "auth/key_use.h"
 #include "auth/password.h"
 #include "config/config.h"
+#include "db/health.h"
 #include "db/pool.h"
 #include "limits/policy.h"
 #include "limits/seats.h"
@@ -29,6 +30,8 @@ struct Services {
     Services(const config::Config& c, sql::mysql::MySQL_Driver* driver, SharedState shared)
         : cfg(c),
           pool(c.database, driver),
+          health(db::HealthWatch::of(pool), std::chrono::milliseconds(c.server.health_check_ms),
+                 std::chrono::milliseconds(4 * c.server.health_check_ms + 1000)),
           jwt(c.jwt.secret, c.jwt.access_lifetime_s, c.jwt.refresh_lifetime_s),
           authenticator(jwt, pool, c.auth.user_cache_ms),
           key_use(pool),
@@ -42,6 +45,7 @@ struct Services {
 
     const config::Config cfg;
     db::Pool pool;
+    db::HealthWatch health;  // /healthz's answer, kept fresh by a thread
     const auth::JwtService jwt;
     auth::Authenticator authenticator;
     auth::KeyUse key_use;  // API keys' last_used_at, written off the request path

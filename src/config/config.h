@@ -29,6 +29,7 @@ struct ServerConfig {
     int listen_backlog{};
     int shutdown_timeout_s{};  // drain bound for in-flight requests
     std::string spool_dir;     // usage rows wait here while the database is down
+    long health_check_ms{};    // the database ping behind /healthz, this often
     long usage_flush_ms{};     // usage rows gather this long, then go in as one transaction
     std::string access_log;    // one JSON line per request; "" or "-" = stderr
     std::string error_log;     // standard error of the master and workers; "" or "-" = left as started

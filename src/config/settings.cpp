@@ -93,6 +93,9 @@ const std::vector<Setting>& table() {
                 "on SIGTERM, in-flight requests get this long to finish"),
         text("server", "spool_dir", "/var/spool/llm-service-api", at<kServer, &S::spool_dir>,
              "usage rows wait here while the database is unreachable"),
+        integer("server", "health_check_ms", 50, 10000, "250", at<kServer, &S::health_check_ms>,
+                "each worker pings the database this often; /healthz answers from the latest ping (503 once it "
+                "failed, or none ended for 4 x this + 1 s)"),
         integer("server", "usage_flush_ms", 0, 10000, "100", at<kServer, &S::usage_flush_ms>,
                 "usage rows gather this long, then go in as one transaction (0 = at once)"),
         text("server", "access_log", "", at<kServer, &S::access_log>,

@@ -69,8 +69,8 @@ public:
         return run_retrying(f, never_sent);
     }
 
-    // True when a trivial query succeeds (for /healthz), on a connection
-    // kept apart from the pool's.
+    // True when a trivial query succeeds (db/health.cpp's thread, for
+    // /healthz), on a connection kept apart from the pool's.
     bool ping();
 
     // Connector/C++ wants these around the life of every thread that queries.

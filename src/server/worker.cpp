@@ -51,6 +51,8 @@ struct ThreadArgs {
 void serve(const ThreadArgs& a) {
     // Under a storm of chats the CPU is the limit: the main socket's threads
     // yield to the priority ones (health checks, metrics) and to nginx.
+    // Named for top -H and perf sched: which lane a busy thread is on.
+    pthread_setname_np(pthread_self(), a.priority ? "llm-priority" : "llm-request");
     if (!a.priority) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kMainLaneNice);
     a.driver->threadInit();
     FCGX_Request req;

@@ -97,6 +97,8 @@ case "${1:-}" in
     pool-start) export_runtime_env; pool_start ;;
     db-stop) db_stop; while [ -S "$(DB_SOCK)" ]; do sleep 0.1; done ;;
     db-start) db_start ;;
+    db-freeze) kill -STOP "$(cat "$VAR/mysql/mysqld.pid")" ;;  # answers nothing, closes nothing
+    db-thaw) kill -CONT "$(cat "$VAR/mysql/mysqld.pid")" ;;
     admin) shift; export_runtime_env; "$ROOT/llm-api-admin" --config "$LLMAPI_CONFIG" "$@" ;;
     sql) mysql_root "${LLMAPI_DATABASE_NAME:-llm_api}" -N -B -e "$2" ;;
     env)  # the values the test binary needs

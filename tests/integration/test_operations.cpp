@@ -4,6 +4,7 @@
 // README "Health", "Metrics", "How it runs").
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -147,6 +148,7 @@ class OperationsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(OperationsTest);
     CPPUNIT_TEST(testHealthzFollowsTheDatabase);
     CPPUNIT_TEST(testHealthzWhilePoolExhausted);
+    CPPUNIT_TEST(testHealthzWhenTheDatabaseHangs);
     CPPUNIT_TEST(testMetrics);
     CPPUNIT_TEST(testMetricsLoopbackOnlyEverySpelling);
     CPPUNIT_TEST(testRequestIdAndAccessLog);
@@ -189,6 +191,34 @@ public:
         ASSERT_STATUS(201, signup.get());  // once the lock is gone
     }
 
+    // A database that stops answering without closing anything (SIGSTOP):
+    // /healthz keeps answering at once, from each worker's latest ping, and
+    // says 503 once no ping has ended for 4 x health_check_ms + 1 s (2 s
+    // here); 200 again when the database answers. Pinging on the probe's
+    // time, a probe waited for the connection's read timeout (30 s).
+    void testHealthzWhenTheDatabaseHangs() {
+        ASSERT_RESPONSE(200, R"({"status":"ok"})", request("GET", "/healthz"));
+        struct Thaw {
+            ~Thaw() { ctl("db-thaw"); }
+        } thaw;
+        ctl("db-freeze");
+        const auto frozen = std::chrono::steady_clock::now();
+        Response health;
+        double slowest = 0;
+        pollUntil(8, [&] {
+            const auto asked = std::chrono::steady_clock::now();
+            health = request("GET", "/healthz");
+            slowest = std::max(slowest, secondsSince(asked));
+            return health.status != 200;
+        });
+        const double after = secondsSince(frozen);
+        ASSERT_RESPONSE(503, R"({"status":"unavailable","detail":"database unreachable"})", health);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(after) + " s after the freeze", after >= 1.0 && after < 5.0);
+        CPPUNIT_ASSERT_MESSAGE("a probe took " + std::to_string(slowest) + " s", slowest < 1.0);
+        ctl("db-thaw");
+        CPPUNIT_ASSERT_MESSAGE("/healthz not 200 within 10 s after the thaw", waitHealthy(10));
+    }
+
     void testHealthzFollowsTheDatabase() {
         Account a = createAccount();  // its token was issued before the outage
         ASSERT_RESPONSE(200, R"({"status":"ok"})", request("GET", "/healthz"));
@@ -196,7 +226,9 @@ public:
         {
             DatabaseOutage outage;
             auto started = std::chrono::steady_clock::now();
-            Response health = request("GET", "/healthz");
+            // Each worker's next ping (health_check_ms, 250 ms) sees it.
+            Response health;
+            pollUntil(3, [&] { return (health = request("GET", "/healthz")).status != 200; });
             CPPUNIT_ASSERT_MESSAGE(std::to_string(secondsSince(started)) + " s", secondsSince(started) < 3.5);
             ASSERT_STATUS(503, health);
             CPPUNIT_ASSERT(jstr(health.json().get(), "status") != "ok");

@@ -13,7 +13,7 @@ http::Response metrics(Context& ctx) {
 }
 
 http::Response healthz(Context& ctx) {
-    if (ctx.services.pool.ping()) return http::Response::json_text(200, R"({"status":"ok"})");
+    if (ctx.services.health.healthy()) return http::Response::json_text(200, R"({"status":"ok"})");
     return http::Response::json_text(503, R"({"status":"unavailable","detail":"database unreachable"})");
 }
 

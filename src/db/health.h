@@ -1,0 +1,60 @@
+// Whether the database answers, as a thread of the worker keeps asking it.
+// /healthz answers from the latest ping instead of pinging on the probe's
+// time: under a storm of chats the round trip to MariaDB (two more wake-ups
+// on a saturated host) was up to 240 ms of a probe's time, and every load
+// balancer's probe was one more query. The answer is at most `interval` old
+// (plus the ping's own time); a ping that hangs makes the state stale, and
+// stale is unhealthy, so a database that stops answering without closing
+// its connections still turns /healthz into 503 after `max_age`.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "db/pool.h"
+
+namespace llmapi::db {
+
+class HealthWatch {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // What the thread runs: `begin` once, `ping` every interval, `end` once.
+    struct Probe {
+        std::function<void()> begin;
+        std::function<bool()> ping;
+        std::function<void()> end;
+    };
+    // `pool`'s ping, on its own connection (Pool::ping), in a thread the
+    // MySQL driver knows.
+    static Probe of(Pool& pool);
+
+    // Pings every `interval`; healthy while the latest ping succeeded and
+    // ended at most `max_age` ago.
+    HealthWatch(Probe probe, std::chrono::milliseconds interval, std::chrono::milliseconds max_age);
+    ~HealthWatch();
+    HealthWatch(const HealthWatch&) = delete;
+    HealthWatch& operator=(const HealthWatch&) = delete;
+
+    // Never waits on the database; only before the first ping has ended
+    // (a worker's first ~ms) does it wait for that ping, at most max_age.
+    bool healthy();
+
+private:
+    void run();
+
+    const Probe probe_;
+    const std::chrono::milliseconds interval_;
+    const std::chrono::milliseconds max_age_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    bool checked_ = false;  // a ping has ended
+    bool ok_ = false;       // the latest ping succeeded
+    Clock::time_point ok_at_{};
+    std::thread thread_;
+};
+
+}  // namespace llmapi::db
