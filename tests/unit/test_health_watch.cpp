@@ -80,7 +80,7 @@ public:
         });
         CPPUNIT_ASSERT_MESSAGE("answered before any ping ended", watch.healthy());
         release.join();
-        CPPUNIT_ASSERT_EQUAL(1, s.pings.load() > 0 ? 1 : 0);
+        CPPUNIT_ASSERT(s.pings.load() > 0);
 
         Steered never;
         never.hang = true;
