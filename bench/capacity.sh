@@ -27,8 +27,8 @@
 #   BENCH_UPSTREAM_KEEPALIVE=1           let the pool keep its connections to the fake alive
 #   BENCH_LOADGEN_NICE=0                 nice level of the stream client, wrk and the fake (19: they stand
 #                                        for remote clients and the provider, whose CPU is not the host's;
-#                                        the probes keep 0); "idle": SCHED_IDLE, the CPU only the host's
-#                                        own processes leave
+#                                        the chat probes keep 0, the /healthz sampler runs at SCHED_FIFO);
+#                                        "idle": SCHED_IDLE, the CPU only the host's own processes leave
 # The raw samples of the last run stay in var/bench-capacity/last-run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -272,6 +272,7 @@ http_stats() {
             if (ok) printf "%d %d %d %d %.0f %.0f %.0f\n", n, ok, fail, to, v[int((ok + 1) / 2)], v[i99], v[ok]
             else printf "%d 0 %d %d - - -\n", n, fail, to }' "$1"
 }
+PROBE_SCHED=""; chrt -f 10 true 2>/dev/null && PROBE_SCHED="chrt -f 10"   # root only
 SAMPLERS=()
 start_samplers() {  # tag: proc + healthz samplers into $TMP/<tag>.*
     local tag=$1
@@ -280,7 +281,11 @@ start_samplers() {  # tag: proc + healthz samplers into $TMP/<tag>.*
     # were ~45 % of the CPU during a 4,000-stream opening).
     "$BIN/sampler" proc "$TMP/$tag.proc" "$TMP/$tag.stop" "$VAR/run/fcgi.pid" "$VAR/run/nginx.pid" &
     SAMPLERS+=($!); BG_PIDS+=($!)
-    "$BIN/sampler" http "$TMP/$tag.healthz" "$TMP/$tag.stop" "$GW/healthz" "$PROBE_TIMEOUT" &
+    # The health probe stands for a load balancer on another host, which
+    # waits for no CPU of ours: SCHED_FIFO (it needs ~1 ms a probe). At nice
+    # 0 it waited up to 48 ms for a CPU itself (perf sched) before it could
+    # read an answer that had already arrived.
+    $PROBE_SCHED "$BIN/sampler" http "$TMP/$tag.healthz" "$TMP/$tag.stop" "$GW/healthz" "$PROBE_TIMEOUT" &
     SAMPLERS+=($!); BG_PIDS+=($!)
 }
 stop_samplers() {  # tag
@@ -310,7 +315,8 @@ echo
 echo "Pool (conf/app.ini [server], environment included): workers **${SERVER[workers]}**, threads **${SERVER[threads]}**," \
      "max_streams **$(setting max_streams)**, thread_stack_kb **$(setting thread_stack_kb)**;" \
      "the fake: $FAKE_THREADS threads, $UPSTREAM_NOTE; \`ulimit -n\` $NOFILE; pid_max $(cat /proc/sys/kernel/pid_max);" \
-     "the stream client, wrk and the fake: $([ "$LOADGEN_SCHED" = idle ] && echo "SCHED_IDLE, groups at nice 19" || echo "nice $LOADGEN_NICE, in groups at nice $LOADGEN_NICE")."
+     "the stream client, wrk and the fake: $([ "$LOADGEN_SCHED" = idle ] && echo "SCHED_IDLE, groups at nice 19" || echo "nice $LOADGEN_NICE, in groups at nice $LOADGEN_NICE");" \
+     "the /healthz sampler $([ -n "$PROBE_SCHED" ] && echo "at SCHED_FIFO" || echo "at nice 0 (not root)"); nginx's group at nice $(sed -n 's/.*nice \(-*[0-9]*\).*/\1/p' "/proc/$(cat "$VAR/run/nginx.pid")/autogroup" 2>/dev/null || echo '?')."
 ngx_workers=$(($(wc -w <<<"$(pids_of nginx)") - 1))
 ngx_conns=$(sed -n 's/^ *worker_connections *\([0-9]*\);.*/\1/p' "$VAR/nginx/nginx.conf")
 echo "nginx: $ngx_workers workers x ${ngx_conns:-?} worker_connections (each stream holds two: the client's and the pool's)." \

@@ -96,6 +96,7 @@ class CapacityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testLoginFloodThrottledByNginx);
     CPPUNIT_TEST(testHashGateWaitIsBounded);
     CPPUNIT_TEST(testSocketIsNotWorldWritable);
+    CPPUNIT_TEST(testNginxOutweighsThePool);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -377,6 +378,27 @@ public:
         const struct group* g = getgrnam("www-data");
         CPPUNIT_ASSERT(g != nullptr);
         CPPUNIT_ASSERT_EQUAL(static_cast<unsigned>(g->gr_gid), static_cast<unsigned>(st.st_gid));
+    }
+
+    // nginx's scheduling group weighs ~9 default ones (scripts/lib.sh, as the
+    // package's CPUWeight drop-in for nginx.service); the pool's is a default
+    // one. /proc/PID/autogroup reads "/autogroup-N nice V".
+    void testNginxOutweighsThePool() {
+        if (geteuid() != 0) SKIP_TEST("not root: nginx keeps an ordinary group");
+        // The first line of /proc/PID/autogroup, PID from a pid file.
+        auto group_of = [](const std::string& pid_file) {
+            const std::string pid = readTextFile(pid_file);
+            CPPUNIT_ASSERT_MESSAGE(pid_file, !pid.empty());
+            const std::vector<std::string> got = lines(readTextFile("/proc/" + std::to_string(std::stol(pid)) + "/autogroup"));
+            CPPUNIT_ASSERT_MESSAGE(pid_file, !got.empty());
+            return got.front();
+        };
+        const std::string nginx = group_of(stackVar() + "/run/nginx.pid");
+        const std::string pool = group_of(stackVar() + "/run/fcgi.pid");
+        CPPUNIT_ASSERT_EQUAL(std::string("nice -10"), nginx.substr(nginx.find(' ') + 1));
+        CPPUNIT_ASSERT_EQUAL(std::string("nice 0"), pool.substr(pool.find(' ') + 1));
+        // Groups of their own: a weight shared with the pool would be no weight.
+        CPPUNIT_ASSERT(nginx.substr(0, nginx.find(' ')) != pool.substr(0, pool.find(' ')));
     }
 };
 

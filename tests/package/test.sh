@@ -53,6 +53,7 @@ files=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
 for f in /usr/sbin/llm-api-fcgi /usr/sbin/llm-api-admin /etc/llm-service-api/app.ini \
          /lib/systemd/system/llm-service-api.service /etc/init.d/llm-service-api \
          /lib/systemd/system/llm-api-prune.service /lib/systemd/system/llm-api-prune.timer /etc/cron.daily/llm-service-api \
+         /lib/systemd/system/nginx.service.d/llm-service-api.conf \
          /usr/share/llm-service-api/nginx/update-site.sh /usr/share/llm-service-api/apache/site.conf.in \
          /usr/share/llm-service-api/apache/llm-service-api.conf \
          /usr/share/llm-service-api/sql/001_users.sql /usr/share/llm-service-api/sql/003_usage_and_limits.sql \
@@ -121,6 +122,8 @@ check "the unit is hardened (no capabilities, protected kernel and home, @system
               LimitNOFILE=65536; do grep -qx "$d" "$1" || exit 1; done; ! grep -q "^EnvironmentFile" "$1" &&
      grep -qx "ExecReload=+/usr/share/llm-service-api/nginx/update-site.sh /etc/llm-service-api/app.ini" "$1"' \
     _ "$R/lib/systemd/system/llm-service-api.service"
+check "the drop-in gives nginx.service ten times a default service's CPU weight" bash -c \
+    'grep -qx "\[Service\]" "$1" && grep -qx "CPUWeight=1000" "$1"' _ "$R/lib/systemd/system/nginx.service.d/llm-service-api.conf"
 check "the init script and the cron job parse (sh -n)" bash -c 'sh -n "$1/etc/init.d/llm-service-api" && sh -n "$1/etc/cron.daily/llm-service-api"' _ "$R"
 check "--version on both binaries" bash -c \
     '[ "$("$1/usr/sbin/llm-api-fcgi" --version)" = "llm-api-fcgi $2" ] && [ "$("$1/usr/sbin/llm-api-admin" --version)" = "llm-api-admin $2" ]' \
