@@ -123,8 +123,10 @@ http::Response App::dispatch(const http::Request& req, upstream::HttpClient& htt
     const auto m = routes_.match(req.method, req.path);
     using M = RouteTable::MatchT;
     if (m.kind == M::NotFound) throw http::detail_error(404, "Not found.");
-    info.route = m.path_route->path;  // the pattern: "/api/keys/{id}", not one label per id
     const RoutePolicy& policy = m.path_route->policy;
+    // Its threads run at real-time priority: nothing else runs on them.
+    if (req.priority_lane && !policy.priority_lane) throw http::detail_error(404, "Not found.");
+    info.route = m.path_route->path;  // the pattern: "/api/keys/{id}", not one label per id
     style = policy.errors;
     if (policy.loopback_only && !http::is_loopback(req.remote_addr))
         throw http::detail_error(403, "You do not have permission to perform this action.");

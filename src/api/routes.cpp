@@ -11,13 +11,15 @@ RouteTable make_routes() {
     using C = Credentials;
     using L = RateLimit;
     using E = ErrorStyle;
-    constexpr bool kSeat = true;  // holds a chat seat
+    constexpr bool kSeat = true;      // holds a chat seat
+    constexpr bool kPriority = true;  // served on the priority socket too
     RouteTable t;
-    // method, path, handler, {credentials, rate limit, error style, loopback only, holds a seat}
+    // method, path, handler, {credentials, rate limit, error style, loopback only, holds a seat, priority lane}
     t.add("GET", "/", handlers::welcome);
     t.add("GET", "/api/", handlers::welcome);
-    t.add("GET", "/healthz", handlers::healthz);
-    t.add("GET", "/metrics", handlers::metrics, {C::None, L::None, E::Drf, true});  // nginx allows loopback only, too
+    t.add("GET", "/healthz", handlers::healthz, {C::None, L::None, E::Drf, false, false, kPriority});
+    // nginx allows loopback only, too
+    t.add("GET", "/metrics", handlers::metrics, {C::None, L::None, E::Drf, true, false, kPriority});
     t.add("POST", "/api/signup/", handlers::signup);
     t.add("POST", "/api/token/", handlers::token_obtain);
     t.add("POST", "/api/token/refresh/", handlers::token_refresh);

@@ -40,6 +40,10 @@ struct RoutePolicy {
     // worker, the user's max_concurrent_requests) while it runs; none free
     // is an immediate 503 or 429, never a queue.
     bool holds_seat = false;
+    // Also served on the priority socket, whose threads run at SCHED_FIFO
+    // so that a health check answers while chats take every CPU: only what
+    // is cheap and bounded. Any other route there is a 404.
+    bool priority_lane = false;
 };
 
 using RouteTable = Router<Handler, RoutePolicy>;

@@ -84,7 +84,7 @@ const std::vector<Setting>& table() {
         text("server", "priority_socket", "/run/llm-service-api/fcgi-priority.sock", at<kServer, &S::priority_socket>,
              "nginx sends /healthz and /metrics here (a path or IPv4:port): their own threads, never queued behind chats"),
         integer("server", "priority_threads", 1, 256, "4", at<kServer, &S::priority_threads>,
-                "threads per worker on the priority socket"),
+                "threads of the lane, the process on the priority socket (real-time priority)"),
         text("server", "socket_group", "www-data", at<kServer, &S::socket_group>,
              "the socket is mode 0660 in this group, which nginx's user must be in"),
         integer("server", "listen_backlog", 16, 65535, "4096", at<kServer, &S::listen_backlog>,

@@ -23,9 +23,12 @@ HealthWatch::~HealthWatch() {
 }
 
 bool HealthWatch::healthy() {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!checked_) cv_.wait_for(lock, max_age_, [this] { return checked_; });
-    return checked_ && ok_ && Clock::now() - ok_at_ <= max_age_;
+    if (!checked_.load(std::memory_order_acquire)) {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, max_age_, [this] { return checked_.load(); });
+    }
+    const int64_t ok_at = ok_at_ns_.load(std::memory_order_acquire);
+    return ok_at != 0 && Clock::now().time_since_epoch() - std::chrono::nanoseconds(ok_at) <= max_age_;
 }
 
 void HealthWatch::run() {
@@ -35,10 +38,10 @@ void HealthWatch::run() {
         lock.unlock();
         const bool ok = probe_.ping();  // Pool::ping: bounded by the connect/read timeouts
         const Clock::time_point ended = Clock::now();
+        ok_at_ns_.store(ok ? std::chrono::duration_cast<std::chrono::nanoseconds>(ended.time_since_epoch()).count() : 0,
+                        std::memory_order_release);
         lock.lock();
-        checked_ = true;
-        ok_ = ok;
-        if (ok) ok_at_ = ended;
+        checked_.store(true, std::memory_order_release);
         cv_.notify_all();
         cv_.wait_for(lock, interval_, [this] { return stop_; });
     }

@@ -7,7 +7,9 @@
 // stale is unhealthy, so a database that stops answering without closing
 // its connections still turns /healthz into 503 after `max_age`.
 #pragma once
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -38,8 +40,10 @@ public:
     HealthWatch(const HealthWatch&) = delete;
     HealthWatch& operator=(const HealthWatch&) = delete;
 
-    // Never waits on the database; only before the first ping has ended
-    // (a worker's first ~ms) does it wait for that ping, at most max_age.
+    // Never waits on the database, nor (but before the first ping has
+    // ended, a worker's first ~ms, at most max_age) on a lock: the lane's
+    // real-time threads call it, and a lock held by a preempted thread
+    // would hold them as long.
     bool healthy();
 
 private:
@@ -51,9 +55,9 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     bool stop_ = false;
-    bool checked_ = false;  // a ping has ended
-    bool ok_ = false;       // the latest ping succeeded
-    Clock::time_point ok_at_{};
+    std::atomic<bool> checked_{false};  // a ping has ended
+    std::atomic<int64_t> ok_at_ns_{0};  // when the latest ping ended, if it succeeded; else 0
+
     std::thread thread_;
 };
 

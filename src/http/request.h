@@ -16,6 +16,7 @@ struct Request {
     std::string request_id;     // X-Request-Id as the client sent it (if well-formed) or made up
     std::string body;
     bool body_too_large = false;  // more than [server] max_body_bytes arrived
+    bool priority_lane = false;   // arrived on the priority socket ([server] priority_socket)
 };
 
 // 127.0.0.0/8, ::1 or an IPv4-mapped 127.x address.

@@ -39,6 +39,7 @@ struct WorkerInfo {
     int generation;
     Clock::time_point started;
     int metrics_slot;
+    bool lane;  // the priority socket's process, not a worker
 };
 
 class Master {
@@ -63,9 +64,11 @@ public:
         if (!reopen_error_log(cfg_.server.error_log))
             log_error("cannot open error log %s; logging to standard error", cfg_.server.error_log.c_str());
 
-        for (int i = 0; i < cfg_.server.workers; ++i) spawn();
-        log_info("master ready: %d workers x (%d threads + %d for chats) on %s", cfg_.server.workers,
-                 cfg_.server.threads, cfg_.server.max_streams, cfg_.server.socket.c_str());
+        for (int i = 0; i < cfg_.server.workers; ++i) spawn(false);
+        spawn(true);
+        log_info("master ready: %d workers x (%d threads + %d for chats) on %s; the lane (%d threads) on %s",
+                 cfg_.server.workers, cfg_.server.threads, cfg_.server.max_streams, cfg_.server.socket.c_str(),
+                 cfg_.server.priority_threads, cfg_.server.priority_socket.c_str());
 
         // No signal handlers at all: signals are taken here, synchronously.
         while (!stopping_ || !workers_.empty()) {
@@ -85,7 +88,8 @@ public:
     }
 
 private:
-    void spawn() {
+    // A worker (the main socket) or the lane (the priority socket).
+    void spawn(bool lane) {
         int slot = 0;
         while (slot < metrics::kWorkerSlots - 1 && slot_used_[slot]) ++slot;
         pid_t pid = fork();
@@ -100,24 +104,27 @@ private:
             sigemptyset(&only_usr2);
             sigaddset(&only_usr2, SIGUSR2);
             sigprocmask(SIG_SETMASK, &only_usr2, nullptr);
-            _exit(run_worker(cfg_, listeners_, api::SharedState{metrics_, seats_, slot}));
+            const Listeners serve = lane ? Listeners{-1, listeners_.priority} : Listeners{listeners_.main, -1};
+            _exit(run_worker(cfg_, serve, api::SharedState{metrics_, seats_, slot}));
         }
         slot_used_[slot] = true;
         limits::seat_map_worker_started(seats_, slot);
-        workers_[pid] = WorkerInfo{generation_, Clock::now(), slot};
+        workers_[pid] = WorkerInfo{generation_, Clock::now(), slot, lane};
     }
 
-    int current_count() const {
+    int current_count(bool lane) const {
         int n = 0;
-        for (const auto& w : workers_) n += w.second.generation == generation_;
+        for (const auto& w : workers_) n += w.second.generation == generation_ && w.second.lane == lane;
         return n;
     }
 
     void top_up() {
-        // A worker that dies right after start (bad database, crash loop) is
-        // replaced at most once a second.
-        if (current_count() < cfg_.server.workers && Clock::now() >= next_spawn_) {
-            spawn();
+        // A process that dies right after start (bad database, crash loop)
+        // is replaced at most once a second.
+        if (Clock::now() < next_spawn_) return;
+        const bool lane = current_count(true) < 1;
+        if (lane || current_count(false) < cfg_.server.workers) {
+            spawn(lane);
             next_spawn_ = Clock::now() + std::chrono::seconds(1);
         }
     }
@@ -131,6 +138,7 @@ private:
             if (it == workers_.end()) continue;
             const bool current = it->second.generation == generation_;
             const bool quick = Clock::now() - it->second.started < std::chrono::seconds(1);
+            const bool lane = it->second.lane;
             // Its streams and seats died with it: give them back now.
             metrics::Metrics(metrics_).clear_worker_slot(it->second.metrics_slot);
             limits::seat_map_worker_gone(seats_, it->second.metrics_slot);
@@ -139,10 +147,13 @@ private:
             if (stopping_ || !current) continue;
             ++restarts_;
             metrics::Metrics(metrics_).worker_restarted();
+            const char* what = lane ? "lane" : "worker";
             if (WIFSIGNALED(status))
-                log_warn("worker %d killed by signal %d; replacing it (%ld restarts)", pid, WTERMSIG(status),
+                log_warn("%s %d killed by signal %d; replacing it (%ld restarts)", what, pid, WTERMSIG(status),
                          restarts_);
-            else log_warn("worker %d exited with %d; replacing it (%ld restarts)", pid, WEXITSTATUS(status), restarts_);
+            else
+                log_warn("%s %d exited with %d; replacing it (%ld restarts)", what, pid, WEXITSTATUS(status),
+                         restarts_);
             if (!quick) next_spawn_ = Clock::now();
         }
     }
@@ -177,7 +188,8 @@ private:
         cfg_ = std::move(fresh);
         // New workers first, then the old ones drain: no moment without workers.
         const int old_generation = generation_++;
-        for (int i = 0; i < cfg_.server.workers; ++i) spawn();
+        for (int i = 0; i < cfg_.server.workers; ++i) spawn(false);
+        spawn(true);
         for (const auto& w : workers_)
             if (w.second.generation == old_generation) kill(w.first, SIGTERM);
         log_info("SIGHUP: configuration reloaded, workers rolled");

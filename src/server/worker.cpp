@@ -3,6 +3,7 @@
 #include <fcgiapp.h>
 #include <mysql_driver.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -38,6 +40,7 @@ constexpr int kMainLaneNice = 5;
 struct ThreadArgs {
     int index;  // this thread's cell in the seat map
     bool priority;  // on the priority socket
+    bool first_of_lane;  // the priority socket's first thread: it reports for the others
     upstream::HandlePool* handles;
     api::App* app;
     AccessLog* access_log;
@@ -48,12 +51,38 @@ struct ThreadArgs {
     std::atomic<int>* running;
 };
 
+// The lane's threads run at SCHED_FIFO 1, above every ordinary thread of
+// the host. Nice levels were not enough: the pool's group shares the CPU
+// with nginx's heavier one, and a health check waited up to 280 ms for its
+// thread to run while 4,000 streams opened (bench/README.md). They serve
+// only the routes marked priority_lane (/healthz, /metrics: tens of
+// microseconds, nothing that spins), so they take little. Needs root or
+// RLIMIT_RTPRIO >= 1 (the package's LimitRTPRIO=1); without, nice 0.
+constexpr int kPriorityLaneFifo = 1;
+
+// False (errno in `why`) when the kernel refuses real-time priority.
+bool enter_priority_lane(std::string& why) {
+    sched_param sp{};
+    sp.sched_priority = kPriorityLaneFifo;
+    if (const int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp); rc != 0) {
+        why = std::strerror(rc);
+        return false;
+    }
+    return true;
+}
+
 void serve(const ThreadArgs& a) {
     // Under a storm of chats the CPU is the limit: the main socket's threads
     // yield to the priority ones (health checks, metrics) and to nginx.
     // Named for top -H and perf sched: which lane a busy thread is on.
     pthread_setname_np(pthread_self(), a.priority ? "llm-priority" : "llm-request");
-    if (!a.priority) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kMainLaneNice);
+    if (!a.priority) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kMainLaneNice);
+    } else if (std::string why; !enter_priority_lane(why) && a.first_of_lane) {
+        log_warn("priority threads (health checks, metrics) stay at nice 0: SCHED_FIFO %d refused (%s); "
+                 "allow it with RLIMIT_RTPRIO >= %d (systemd: LimitRTPRIO=%d)",
+                 kPriorityLaneFifo, why.c_str(), kPriorityLaneFifo, kPriorityLaneFifo);
+    }
     a.driver->threadInit();
     FCGX_Request req;
     // FAIL_ACCEPT_ON_INTR: Accept returns on EINTR, so SIGUSR1 can wake us.
@@ -65,7 +94,8 @@ void serve(const ThreadArgs& a) {
             continue;  // EINTR or a connection that went away
         }
         const auto t0 = std::chrono::steady_clock::now();
-        const http::Request request = read_request(req, a.max_body);
+        http::Request request = read_request(req, a.max_body);
+        request.priority_lane = a.priority;
         FcgiStreamOut out(req, request.request_id);
         api::RequestInfo info;
         http::Response resp = a.app->handle(request, http, out, info, a.index);
@@ -102,6 +132,9 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     // If the master dies without telling us, don't linger as an orphan.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1) return 1;
+    const bool lane = listeners.main < 0;
+    // ps, pgrep and top tell the lane from the workers (it is no thread of theirs).
+    if (lane) prctl(PR_SET_NAME, "llm-api-lane");
 
     // Our handlers first: FCGX_Init only installs its own where none is set,
     // and its SIGTERM handler would just set a flag no blocked thread sees.
@@ -142,10 +175,11 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
 
     std::atomic<bool> stopping{false};
     std::atomic<int> running{0};
-    // max_streams threads for the chats, `threads` more that stay free for
-    // everything else (admission refuses the chat beyond max_streams), and
-    // the priority socket's own: a health check never waits behind chats
-    // in the main socket's queue.
+    // A worker: max_streams threads for the chats and `threads` more that
+    // stay free for everything else (admission refuses the chat beyond
+    // max_streams). The lane: the priority socket's threads, so that a
+    // health check never waits behind chats in the main socket's queue.
+    // The indexes (cells in the seat map) are the same in both.
     const int total = worker_threads(cfg.server);
     const int on_main = cfg.server.threads + cfg.server.max_streams;
     // Thousands of threads, each holding one stream: a small stack each
@@ -157,9 +191,9 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     args.reserve(total);
     std::vector<pthread_t> threads;
     threads.reserve(total);
-    for (int i = 0; i < total; ++i) {
+    for (int i = lane ? on_main : 0; i < (lane ? total : on_main); ++i) {
         const int fd = i < on_main ? listeners.main : listeners.priority;
-        args.push_back(ThreadArgs{i, i >= on_main, &handles, &app, &access_log, driver, fd,
+        args.push_back(ThreadArgs{i, i >= on_main, i == on_main, &handles, &app, &access_log, driver, fd,
                                   cfg.server.max_body_bytes, &stopping, &running});
         pthread_t t;
         running.fetch_add(1);
@@ -172,7 +206,7 @@ int run_worker(const config::Config& cfg, Listeners listeners, api::SharedState 
     }
     pthread_attr_destroy(&attr);
     if (threads.empty()) return 1;
-    log_info("worker ready: %zu threads", threads.size());
+    log_info("%s ready: %zu threads", lane ? "lane" : "worker", threads.size());
 
     for (;;) {
         int sig = 0;

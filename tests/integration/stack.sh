@@ -2,7 +2,7 @@
 # Controls the integration tests' own stack (data in var/test, nginx on
 # 127.0.0.1:${LLMAPI_TEST_PORT:-18000}); the test binary calls it as
 # $LLMAPI_TEST_CTL to restart the stack, kill a worker or run SQL.
-#   stack.sh start | stop | restart | kill-worker | worker-pids | sql "STATEMENT"
+#   stack.sh start | stop | restart | kill-worker | worker-pids | lane-pid | sql "STATEMENT"
 #            reload (SIGHUP) | pool-stop | pool-start | db-stop | db-start | env
 #            config-set SECTION KEY VALUE   (edits the stack's copy of its app.ini)
 #            second-start [LLMAPI_SERVER_K=V...] | second-stop   (also LLMAPI_DATABASE_POOL_SIZE,
@@ -41,7 +41,9 @@ if [ "$LLMAPI_FAKE_PORT" != 18998 ] && [ -x "$ROOT/llm-api-fcgi" ]; then
     done < <("$ROOT/llm-api-fcgi" --config "$LLMAPI_CONFIG" --providers)
 fi
 
-worker_pids() { pgrep -P "$(cat "$VAR/run/fcgi.pid")" | sort; }
+# The pool's workers; the lane (the priority socket's process) apart.
+worker_pids() { pgrep -x -P "$(cat "$VAR/run/fcgi.pid")" llm-api-fcgi | sort; }
+lane_pid() { pgrep -x -P "$(cat "$VAR/run/fcgi.pid")" llm-api-lane; }
 
 # In [SECTION], sets KEY = VALUE (replacing the line, or adding it).
 config_set() {
@@ -87,6 +89,7 @@ case "${1:-}" in
     config-set) config_set "$2" "$3" "$4" ;;
     restart) stack_stop; stack_start ;;
     worker-pids) worker_pids ;;
+    lane-pid) lane_pid ;;
     kill-worker)
         pid=$(worker_pids | head -n 1)
         kill -KILL "$pid"
@@ -108,5 +111,5 @@ case "${1:-}" in
         echo "LLMAPI_TEST_FAKE_URL=http://127.0.0.1:$LLMAPI_FAKE_PORT"
         echo "LLMAPI_TEST_TLS_URL=https://127.0.0.1:$LLMAPI_SERVER_TLS_PORT"
         echo "LLMAPI_TEST_CA=$VAR/tls/ca.crt" ;;
-    *) echo "usage: $0 start|stop|restart|kill-worker|worker-pids|sql STATEMENT|reload|pool-stop|pool-start|db-stop|db-start|env" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|restart|kill-worker|worker-pids|lane-pid|sql STATEMENT|reload|pool-stop|pool-start|db-stop|db-start|env" >&2; exit 2 ;;
 esac

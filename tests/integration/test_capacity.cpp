@@ -12,7 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <atomic>
+#include <iterator>
+#include <set>
+#include <sstream>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -92,6 +97,7 @@ class CapacityTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testKilledWorkersSeatsComeBack);
     CPPUNIT_TEST(testQueuedChatWhoseClientLeftIsNotSent);
     CPPUNIT_TEST(testHealthChecksHaveTheirOwnLane);
+    CPPUNIT_TEST(testLaneIsAProcessOfItsOwnAtRealtimePriority);
     CPPUNIT_TEST(testKilledWorkerLosesNoUsageRow);
     CPPUNIT_TEST(testLoginFloodThrottledByNginx);
     CPPUNIT_TEST(testHashGateWaitIsBounded);
@@ -257,6 +263,72 @@ public:
                         {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/healthz"}, {"REQUEST_URI", "/healthz"},
                          {"REMOTE_ADDR", "127.0.0.1"}, {"SERVER_PROTOCOL", "HTTP/1.1"}});
         CPPUNIT_ASSERT_MESSAGE(direct, direct.rfind("Status: 200", 0) == 0);
+        // Nothing else runs on the lane's real-time threads, even sent there.
+        for (const char* path : {"/api/", "/v1/models"}) {
+            const std::string other =
+                fcgiRequest(stackVar() + "/run/fcgi-priority.sock",
+                            {{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", path}, {"REQUEST_URI", path},
+                             {"REMOTE_ADDR", "127.0.0.1"}, {"SERVER_PROTOCOL", "HTTP/1.1"}});
+            CPPUNIT_ASSERT_MESSAGE(other, other.rfind("Status: 404", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(other, other.find(R"({"detail":"Not found."})") != std::string::npos);
+        }
+    }
+
+    // The priority socket is served by a process of its own (the lane),
+    // whose request threads run at SCHED_FIFO: no lock shared with the
+    // chats' threads, no wait behind them for a CPU. The workers have no
+    // such thread, and their request threads are nice 5. A killed lane is
+    // replaced, and health checks answer again.
+    void testLaneIsAProcessOfItsOwnAtRealtimePriority() {
+        auto first_line = [](const std::string& text) {
+            const std::vector<std::string> l = lines(text);
+            return l.empty() ? std::string() : l.front();
+        };
+        const std::string lane = first_line(ctl("lane-pid"));
+        CPPUNIT_ASSERT_MESSAGE("no lane process", !lane.empty());
+        // comm -> (nice, rt_priority, policy) of each thread of `pid`.
+        auto threads_of = [&](const std::string& pid) {
+            std::vector<std::pair<std::string, std::vector<std::string>>> out;
+            DIR* d = opendir(("/proc/" + pid + "/task").c_str());
+            CPPUNIT_ASSERT_MESSAGE(pid, d != nullptr);
+            while (dirent* e = readdir(d)) {
+                if (e->d_name[0] == '.') continue;
+                const std::string base = "/proc/" + pid + "/task/" + e->d_name;
+                const std::string stat = readTextFile(base + "/stat");
+                std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // from field 3, state
+                std::vector<std::string> f{std::istream_iterator<std::string>(rest), {}};
+                if (f.size() < 39) continue;  // the thread ended meanwhile
+                out.push_back({first_line(readTextFile(base + "/comm")), {f[16], f[37], f[38]}});
+            }
+            closedir(d);
+            return out;
+        };
+        int lane_threads = 0;
+        for (const auto& [comm, v] : threads_of(lane)) {
+            if (comm != "llm-priority") continue;
+            ++lane_threads;
+            if (geteuid() == 0)  // rt_priority 1, policy 1 (SCHED_FIFO)
+                CPPUNIT_ASSERT_EQUAL(std::string("1 1"), v[1] + " " + v[2]);
+        }
+        CPPUNIT_ASSERT_MESSAGE("the lane's request threads", lane_threads >= 1);
+        const std::set<std::string> workers = workerPids();
+        CPPUNIT_ASSERT_EQUAL(size_t{2}, workers.size());
+        for (const std::string& w : workers) {
+            int chat_threads = 0;
+            for (const auto& [comm, v] : threads_of(w)) {
+                CPPUNIT_ASSERT_MESSAGE("worker " + w + " has a priority thread", comm != "llm-priority");
+                if (comm != "llm-request") continue;
+                ++chat_threads;
+                CPPUNIT_ASSERT_EQUAL(std::string("5 0 0"), v[0] + " " + v[1] + " " + v[2]);  // nice 5, SCHED_OTHER
+            }
+            CPPUNIT_ASSERT_MESSAGE("worker " + w + ": no request threads", chat_threads > 0);
+        }
+
+        ::kill(std::stoi(lane), SIGKILL);
+        std::string again;
+        WAIT_FOR([&] { return !(again = first_line(ctl("lane-pid"))).empty() && again != lane; }, 10, "a new lane");
+        WAIT_FOR([] { return request("GET", "/healthz").status == 200; }, 10, "/healthz from the new lane");
+        CPPUNIT_ASSERT(workers == workerPids());  // the workers were left alone
     }
 
     // Chats from 6 clients, one after another each, for ~3 s; a worker is

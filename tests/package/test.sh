@@ -122,6 +122,9 @@ check "the unit is hardened (no capabilities, protected kernel and home, @system
               LimitNOFILE=65536; do grep -qx "$d" "$1" || exit 1; done; ! grep -q "^EnvironmentFile" "$1" &&
      grep -qx "ExecReload=+/usr/share/llm-service-api/nginx/update-site.sh /etc/llm-service-api/app.ini" "$1"' \
     _ "$R/lib/systemd/system/llm-service-api.service"
+check "the unit lets the lane's threads run at SCHED_FIFO 1 and no higher (LimitRTPRIO=1, no RestrictRealtime)" bash -c \
+    'grep -qx "LimitRTPRIO=1" "$1" && ! grep -q "^RestrictRealtime" "$1" && grep -q "ulimit -r 1" "$2"' \
+    _ "$R/lib/systemd/system/llm-service-api.service" "$R/etc/init.d/llm-service-api"
 check "the drop-in gives nginx.service ten times a default service's CPU weight" bash -c \
     'grep -qx "\[Service\]" "$1" && grep -qx "CPUWeight=1000" "$1"' _ "$R/lib/systemd/system/nginx.service.d/llm-service-api.conf"
 check "the init script and the cron job parse (sh -n)" bash -c 'sh -n "$1/etc/init.d/llm-service-api" && sh -n "$1/etc/cron.daily/llm-service-api"' _ "$R"
