@@ -5,12 +5,14 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <cstdlib>
 #include <ctime>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "accounts.h"
@@ -56,6 +58,7 @@ const std::string kPromptTokens = R"(llm_api_tokens_total{provider="openai",kind
 const std::string kCompletionTokens = R"(llm_api_tokens_total{provider="openai",kind="completion"})";
 const std::string kActiveStreams = "llm_api_active_streams";
 const std::string kRestarts = "llm_api_worker_restarts_total";
+const std::string kHealthRequests = R"(llm_api_requests_total{route="/healthz",status="200",provider=""})";
 
 std::string scrape() {
     Response r = request("GET", "/metrics");
@@ -151,6 +154,7 @@ class OperationsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHealthzWhenTheDatabaseHangs);
     CPPUNIT_TEST(testMetrics);
     CPPUNIT_TEST(testMetricsLoopbackOnlyEverySpelling);
+    CPPUNIT_TEST(testHealthzFloodRefusedByNginx);
     CPPUNIT_TEST(testRequestIdAndAccessLog);
     CPPUNIT_TEST(testWorkerKilledMidStream);
     CPPUNIT_TEST(testReloadWhileStreaming);
@@ -254,6 +258,54 @@ public:
         ASSERT_RESPONSE(200, R"({"status":"ok"})", request("GET", "/healthz"));
         CPPUNIT_ASSERT(workers == workerPids());
         ASSERT_STATUS(200, postJson("/v1/chat/completions", seedChatBody("gpt-ops-outage"), {a.auth()}));
+    }
+
+    // /healthz is answered at real-time priority by the lane: a flood of it
+    // from one address is refused by nginx beyond a burst of 100 (DRF's 429
+    // with Retry-After), and the refused requests never reach the lane (its
+    // count grows by the 200s alone).
+    void testHealthzFloodRefusedByNginx() {
+        std::this_thread::sleep_for(std::chrono::seconds(2));  // the bucket refills (50/s)
+        const long long before = sample(kHealthRequests);
+        std::atomic<int> ok{0}, throttled{0}, other{0};
+        std::atomic<bool> badBody{false};
+        std::mutex mu;
+        std::string failure;  // a transport error's message
+        std::promise<void> go;
+        std::shared_future<void> start = go.get_future().share();
+        std::vector<std::thread> flood;
+        for (int i = 0; i < 300; ++i)
+            flood.emplace_back([&, start] {
+                start.wait();  // all at once
+                Response r;
+                try {
+                    r = request("GET", "/healthz");
+                } catch (const std::exception& e) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    failure = e.what();
+                    ++other;
+                    return;
+                }
+                if (r.status == 200) {
+                    ++ok;
+                } else if (r.status == 429) {
+                    ++throttled;
+                    if (r.body != R"({"detail":"Request was throttled. Expected available in 1 second."})" ||
+                        r.header("Retry-After") != "1")
+                        badBody = true;
+                } else {
+                    ++other;
+                }
+            });
+        go.set_value();
+        for (auto& t : flood) t.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(failure, 0, other.load());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(ok) + " answered", ok >= 100);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(throttled) + " throttled", throttled >= 100);
+        CPPUNIT_ASSERT_MESSAGE("a 429 without DRF's body or Retry-After", !badBody);
+        CPPUNIT_ASSERT_EQUAL(before + ok, settledSample(kHealthRequests, before + ok));
+        std::this_thread::sleep_for(std::chrono::seconds(3));  // refilled for the next tests
+        ASSERT_STATUS(200, request("GET", "/healthz"));
     }
 
     // nginx routes every spelling the workers accept to its loopback-only
