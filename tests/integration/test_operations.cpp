@@ -271,12 +271,7 @@ public:
         std::atomic<bool> badBody{false};
         std::mutex mu;
         std::string failure;  // a transport error's message
-        std::promise<void> go;
-        std::shared_future<void> start = go.get_future().share();
-        std::vector<std::thread> flood;
-        for (int i = 0; i < 300; ++i)
-            flood.emplace_back([&, start] {
-                start.wait();  // all at once
+        allAtOnce(300, [&] {
                 Response r;
                 try {
                     r = request("GET", "/healthz");
@@ -297,8 +292,6 @@ public:
                     ++other;
                 }
             });
-        go.set_value();
-        for (auto& t : flood) t.join();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(failure, 0, other.load());
         CPPUNIT_ASSERT_MESSAGE(std::to_string(ok) + " answered", ok >= 100);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(throttled) + " throttled", throttled >= 100);

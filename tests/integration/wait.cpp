@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <exception>
+#include <future>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace it {
 namespace {
@@ -46,6 +48,19 @@ void awaitRoomInThisMinute(int seconds) {
     const auto now = system_clock::now();
     const auto left = minutes(1) - duration_cast<milliseconds>(now.time_since_epoch()) % minutes(1);
     if (left <= std::chrono::seconds(seconds)) std::this_thread::sleep_for(left + milliseconds(100));
+}
+
+void allAtOnce(int n, const std::function<void()>& each) {
+    std::promise<void> go;
+    std::shared_future<void> start = go.get_future().share();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&each, start] {
+            start.wait();
+            each();
+        });
+    go.set_value();
+    for (auto& t : threads) t.join();
 }
 
 }  // namespace it

@@ -23,4 +23,8 @@ void waitFor(const std::function<bool()>& ok, double seconds, const std::string&
 // minute, it sleeps into the next one (a wait for the clock, not an event).
 void awaitRoomInThisMinute(int seconds);
 
+// A flood: `n` threads, each calling `each` once, all released at the same
+// instant; returns when all have returned. `each` must not throw.
+void allAtOnce(int n, const std::function<void()>& each);
+
 }  // namespace it
