@@ -72,8 +72,8 @@ bool enter_priority_lane(std::string& why) {
 }
 
 void serve(const ThreadArgs& a) {
-    // Under a storm of chats the CPU is the limit: the main socket's threads
-    // yield to the priority ones (health checks, metrics) and to nginx.
+    // Under a storm of chats the CPU is the limit: a worker's threads yield
+    // to nginx and the rest of the host; the lane's take the CPU first.
     // Named for top -H and perf sched: which lane a busy thread is on.
     pthread_setname_np(pthread_self(), a.priority ? "llm-priority" : "llm-request");
     if (!a.priority) {
